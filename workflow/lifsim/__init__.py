@@ -1,0 +1,14 @@
+"""lifsim: conductance-based leaky integrate-and-fire simulations as a reproducible pipeline.
+
+Importing the package is cheap (no numpy, xarray or matplotlib): the Snakefile
+imports ``lifsim.config`` while it builds the DAG. The layers, bottom up:
+
+- ``lifsim.units``, ``lifsim.config``: quantities with units, config loading,
+  validation and resolution into one canonical parameter set per job;
+- ``lifsim.sim``: the model and its integrators, vectorised over a batch;
+- ``lifsim.dataset``, ``lifsim.spikes``: labelled xarray datasets;
+- ``lifsim.analysis``: rates and derived numbers;
+- ``lifsim.plotting``: figures;
+- ``lifsim.io``: the only module that reads and writes files.
+"""
+__version__ = "0.1.0"

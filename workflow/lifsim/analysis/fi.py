@@ -1,0 +1,45 @@
+"""f-I curve analysis: two rate estimators per duration, the analytical rate, errors and rheobase."""
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from .. import spikes
+from .rates import analytical_rate, count_rate, isi_rate, rheobase
+
+
+def analyse_fi(ds: xr.Dataset, options: dict) -> xr.Dataset:
+    first, last = spikes.first_last(ds)
+    count = ds["spike_count"].values
+    dims = ds["spike_count"].dims                       # (duration, I_e)
+    duration_s = ds["duration"].values[:, None] * 1e-3
+    isi = isi_rate(count, first * 1e-3, last * 1e-3)
+    cnt = count_rate(count, duration_s)
+    p = {k: float(ds[k].values.ravel()[0]) for k in ("tau_m", "R_m", "E_m", "V_thr", "V_reset", "t_ref")}
+    analytic = analytical_rate(ds["I_e"].values, p["tau_m"], p["R_m"], p["E_m"], p["V_thr"], p["V_reset"],
+                               p["t_ref"]) * 1e3   # 1/ms -> Hz
+    rate = xr.DataArray(np.stack([isi, cnt]), dims=("estimator",) + dims,
+                        coords={"estimator": ["isi", "count"], **{d: ds[d] for d in dims}},
+                        attrs={"long_name": "firing rate", "units": "Hz",
+                               "comment": "isi: 1 / mean inter-spike interval (0 with no spike, NaN with "
+                                          "one); exact for periodic firing once two spikes exist. count: "
+                                          "spike count / duration, quantised to 1 / duration."})
+    rate_analytical = xr.DataArray(analytic, dims=("I_e",), coords={"I_e": ds["I_e"]},
+                                   attrs={"long_name": "analytical firing rate of the LIF neuron", "units": "Hz"})
+    error = (rate - rate_analytical).assign_attrs(long_name="rate minus analytical rate", units="Hz")
+    firing = count > 0
+    I = ds["I_e"].values
+    measured = [float(I[row].min()) if row.any() else np.nan for row in firing]
+    out = xr.Dataset({
+        "rate": rate, "rate_analytical": rate_analytical, "rate_error": error,
+        "max_abs_error": np.abs(error).where(rate_analytical > 0).max("I_e").assign_attrs(
+            long_name="largest |rate - analytical rate| above rheobase", units="Hz"),
+        "count_quantum": xr.DataArray(1.0 / duration_s[:, 0], dims=("duration",),
+                                      attrs={"long_name": "resolution of the count estimator, 1 / duration",
+                                             "units": "Hz"}),
+        "rheobase_measured": xr.DataArray(measured, dims=("duration",), attrs={
+            "long_name": "smallest simulated I_e that produced a spike", "units": "nA"}),
+        "rheobase_theory": xr.DataArray(rheobase(p["R_m"], p["E_m"], p["V_thr"]), attrs={
+            "long_name": "rheobase (V_thr - E_m) / R_m", "units": "nA"}),
+    }, coords={"duration": ds["duration"]})
+    return out

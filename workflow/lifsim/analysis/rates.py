@@ -1,0 +1,44 @@
+"""Firing-rate estimators and the analytical f-I rate (pure functions of arrays; SI or any consistent units)."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def isi_rate(count, first, last) -> np.ndarray:
+    """1 / mean inter-spike interval, from spike counts and first/last spike times.
+
+    The mean ISI of a train is (last - first) / (count - 1), so no loop over
+    trains is needed. 0 with no spike; undefined (NaN) with one spike.
+    """
+    count = np.asarray(count)
+    span = np.asarray(last, dtype=float) - np.asarray(first, dtype=float)
+    out = np.full(np.shape(count), np.nan)
+    many = count >= 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[many] = (count[many] - 1) / span[many]
+    out[count == 0] = 0.0
+    return out
+
+
+def count_rate(count, duration) -> np.ndarray:
+    """Spike count / simulated duration (quantised to 1 / duration)."""
+    return np.asarray(count, dtype=float) / duration
+
+
+def rheobase(R_m, E_m, V_thr):
+    """The smallest constant current that makes the neuron fire: (V_thr - E_m) / R_m."""
+    return (V_thr - E_m) / R_m
+
+
+def analytical_rate(I_e, tau_m, R_m, E_m, V_thr, V_reset, t_ref=0.0) -> np.ndarray:
+    """Firing rate of the LIF neuron under constant current (0 at and below rheobase, no warnings).
+
+    1 / (t_ref + tau_m ln((R_m I_e + E_m - V_reset) / (R_m I_e + E_m - V_thr))).
+    """
+    I_e = np.asarray(I_e, dtype=float)
+    V_inf = R_m * I_e + E_m
+    above = V_inf > V_thr
+    num = np.where(above, V_inf - V_reset, 2.0)
+    den = np.where(above, V_inf - V_thr, 1.0)
+    period = t_ref + tau_m * np.log(num / den)
+    return np.where(above, 1.0 / period, 0.0)

@@ -1,0 +1,17 @@
+"""Config loading, validation and resolution (pure Python; imported at DAG-build time)."""
+from .errors import ConfigError
+from .experiments import FIGURES, KINDS, plan
+from .loader import load_yaml, load_yaml_text
+from .resolve import ExperimentPlan, canonical_json, sha256
+from .schema import check_keys, validate_structure
+
+
+def load(path) -> tuple[dict, dict]:
+    """Load, validate and resolve a config file: ``(config, plans)``; raises ConfigError."""
+    config = load_yaml(path)
+    validate_structure(config)
+    return config, plan(config)
+
+
+__all__ = ["ConfigError", "FIGURES", "ExperimentPlan", "KINDS", "canonical_json", "check_keys", "load",
+           "load_yaml", "load_yaml_text", "plan", "sha256", "validate_structure"]

@@ -1,0 +1,79 @@
+"""The only module that touches disk: atomic NetCDF writes, safe reads, logging to a job's log file."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+ENGINE = "netcdf4"
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike):
+    """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds.
+
+    A job that fails or is killed mid-write leaves no file under the final
+    name, so neither Snakemake nor a reader can take a partial file as complete.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_dataset(ds, path) -> None:
+    """Write ``ds`` to NetCDF-4 atomically (netcdf4 engine; encodings set on the variables)."""
+    with atomic_path(path) as tmp:
+        ds.to_netcdf(tmp, engine=ENGINE)
+
+
+def read_dataset(path):
+    """Load a whole dataset into memory and close the file (times stay plain floats)."""
+    import xarray as xr
+
+    return xr.load_dataset(path, engine=ENGINE, decode_timedelta=False)
+
+
+def save_figure(fig, path, dpi: int) -> None:
+    """Save a matplotlib figure atomically, without creation dates (identical runs, identical files)."""
+    path = Path(path)
+    fmt = path.suffix.lstrip(".")
+    metadata = {"png": {"Software": None}, "pdf": {"CreationDate": None, "ModDate": None, "Producer": None},
+                "svg": {"Date": None}}.get(fmt, {})
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
+
+
+@contextlib.contextmanager
+def job_log(path):
+    """Log to a job's log file; an exception is written there too before it ends the job."""
+    log = log_to(path)
+    try:
+        yield log
+    except BaseException as exc:
+        log.exception("job failed: %s: %s", type(exc).__name__, exc)
+        raise
+
+
+def log_to(path) -> logging.Logger:
+    """Send lifsim's log records and Python warnings to a job's log file."""
+    handler = logging.FileHandler(path, mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("lifsim")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").handlers[:] = [handler]
+    return root

@@ -1,0 +1,67 @@
+# Configuration: load, validate (schema + physical checks) and resolve into one parameter set per job.
+# Runs at DAG-build time, before any job: a bad config stops here and writes nothing.
+import os
+import sys
+from pathlib import Path
+
+from snakemake.utils import validate
+
+LIFSIM_SRC = str(Path(workflow.basedir) / "workflow")
+# Jobs must run the lifsim of this checkout (the files listed as their inputs),
+# not an installed copy from elsewhere: put it first on the path of every job.
+sys.path.insert(0, LIFSIM_SRC)
+os.environ["PYTHONPATH"] = os.pathsep.join([LIFSIM_SRC] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
+
+from lifsim.config import FIGURES, ConfigError, canonical_json, load_yaml, plan, validate_structure  # noqa: E402
+
+
+def _load_config():
+    files = [str(p) for p in workflow.overwrite_configfiles] or ["config.yaml"]
+    merged = {}
+    for path in files:
+        merged.update(load_yaml(path))  # strict: duplicate keys and YAML errors with line/column
+    merged.update(config)  # --config KEY=VALUE overrides
+    validate_structure(merged)  # unknown keys with "did you mean", types, defaults
+    validate(merged, "../schemas/config.schema.yaml")
+    return merged
+
+
+try:
+    config.update(_load_config())
+    PLANS = plan(config)
+except ConfigError as exc:
+    sys.stderr.write(f"\nlifsim: {exc}\n\n")
+    raise SystemExit(1)
+
+EXPERIMENTS = sorted(PLANS)
+FORMATS = config["figures"]["formats"]
+
+
+def _code(*patterns):
+    """Package files a rule's jobs run on: listed as inputs so that editing them reruns the jobs."""
+    root = Path(LIFSIM_SRC) / "lifsim"
+    return sorted(str(p.relative_to(workflow.basedir)) for pat in patterns for p in root.glob(pat))
+
+
+SHARED_CODE = _code("__init__.py", "io.py", "provenance.py", "params.py", "units.py")
+SIMULATION_CODE = SHARED_CODE + _code("sim/*.py", "rng.py", "dataset.py", "spikes.py")
+GATHER_CODE = SHARED_CODE + _code("dataset.py", "spikes.py")
+ANALYSIS_CODE = SHARED_CODE + _code("analysis/*.py", "spikes.py")
+PLOT_CODE = SHARED_CODE + _code("plotting/*.py")
+
+
+def job_params(wildcards):
+    return canonical_json(PLANS[wildcards.experiment].jobs[wildcards.job])
+
+
+def figure_files(experiment):
+    kind = PLANS[experiment].kind
+    return [f"results/figures/{experiment}{suffix}.{fmt}" for suffix in FIGURES[kind] for fmt in FORMATS]
+
+
+ALL_FIGURES = [f for e in EXPERIMENTS for f in figure_files(e)]
+
+
+wildcard_constraints:
+    experiment="|".join(EXPERIMENTS) or "(?!)",
+    job=r"[A-Za-z0-9_.-]+",

@@ -1,0 +1,20 @@
+# Stage 3: figures. One rule per experiment, because each kind draws its own set of files.
+
+for _experiment in EXPERIMENTS:
+
+    rule:
+        name:
+            f"plot_{_experiment}"
+        input:
+            code=PLOT_CODE,
+            dataset=f"results/datasets/{_experiment}.nc",
+            analysis=f"results/analysis/{_experiment}.nc",
+        output:
+            figure_files(_experiment),
+        params:
+            spec=canonical_json({"experiment": _experiment, "kind": PLANS[_experiment].kind,
+                                 "options": PLANS[_experiment].figures}),
+        log:
+            f"results/logs/plot/{_experiment}.log",
+        script:
+            "../scripts/plot.py"

@@ -1,0 +1,30 @@
+# Stage 1: one simulation job per condition (per duration for the f-I curve); then one dataset per experiment.
+
+
+rule simulate_job:
+    input:
+        code=SIMULATION_CODE,
+    output:
+        dataset="results/simulations/{experiment}/{job}.nc",
+    params:
+        job=job_params,
+    log:
+        "results/logs/simulate_job/{experiment}/{job}.log",
+    script:
+        "../scripts/simulate.py"
+
+
+rule gather_experiment:
+    input:
+        code=GATHER_CODE,
+        jobs=lambda w: expand("results/simulations/{experiment}/{job}.nc", experiment=w.experiment,
+                              job=sorted(PLANS[w.experiment].jobs)),
+    output:
+        dataset="results/datasets/{experiment}.nc",
+    params:
+        spec=lambda w: canonical_json({"experiment": w.experiment, "kind": PLANS[w.experiment].kind,
+                                       "jobs": sorted(PLANS[w.experiment].jobs)}),
+    log:
+        "results/logs/gather_experiment/{experiment}.log",
+    script:
+        "../scripts/gather.py"
