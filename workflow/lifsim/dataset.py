@@ -130,6 +130,7 @@ def gather(datasets: dict[str, xr.Dataset], dim: str, experiment: str, coord=Non
 def gather_experiment(kind: str, experiment: str, datasets: dict[str, xr.Dataset]) -> xr.Dataset:
     """Gather an experiment's jobs: an f-I curve along ``duration`` (ms), the others along ``condition``."""
     if kind == "fi_curve":
+        datasets = dict(sorted(datasets.items(), key=lambda item: item[1].attrs["duration_ms"]))
         durations = [ds.attrs["duration_ms"] for ds in datasets.values()]
         coord = xr.Variable(("duration",), np.asarray(durations, dtype=np.float64),
                             {"long_name": "simulated duration", "units": "ms"})

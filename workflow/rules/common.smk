@@ -1,16 +1,14 @@
 # Configuration: load, validate (schema + physical checks) and resolve into one parameter set per job.
 # Runs at DAG-build time, before any job: a bad config stops here and writes nothing.
-import os
 import sys
 from pathlib import Path
 
 from snakemake.utils import validate
 
 LIFSIM_SRC = str(Path(workflow.basedir) / "workflow")
-# Jobs must run the lifsim of this checkout (the files listed as their inputs),
-# not an installed copy from elsewhere: put it first on the path of every job.
+# The DAG is built with the lifsim of this checkout, not an installed copy from elsewhere;
+# each script puts the same folder first on its own path (see workflow/scripts/).
 sys.path.insert(0, LIFSIM_SRC)
-os.environ["PYTHONPATH"] = os.pathsep.join([LIFSIM_SRC] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
 
 from lifsim.config import FIGURES, ConfigError, canonical_json, load_yaml, plan, validate_structure  # noqa: E402
 

@@ -1,7 +1,9 @@
 """Gather an experiment's simulation jobs into ``results/datasets/<experiment>.nc`` (see lifsim.dataset)."""
 import json
+import sys
 
-from lifsim import io
+sys.path.insert(0, snakemake.scriptdir + "/..")  # noqa: F821 - run the lifsim of this checkout
+from lifsim import io  # noqa: E402
 
 with io.job_log(snakemake.log[0]):  # noqa: F821 - provided by Snakemake
     from lifsim.dataset import gather_experiment

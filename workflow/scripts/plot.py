@@ -1,8 +1,10 @@
 """Draw an experiment's figures into ``results/figures/<experiment>*.<format>`` (see lifsim.plotting)."""
 import json
 from pathlib import Path
+import sys
 
-from lifsim import io
+sys.path.insert(0, snakemake.scriptdir + "/..")  # noqa: F821 - run the lifsim of this checkout
+from lifsim import io  # noqa: E402
 
 with io.job_log(snakemake.log[0]):  # noqa: F821 - provided by Snakemake
     from lifsim.plotting import figures

@@ -3,8 +3,10 @@
 The dataset layout is documented in ``lifsim.dataset``.
 """
 import json
+import sys
 
-from lifsim import io
+sys.path.insert(0, snakemake.scriptdir + "/..")  # noqa: F821 - run the lifsim of this checkout
+from lifsim import io  # noqa: E402
 
 with io.job_log(snakemake.log[0]):  # noqa: F821 - provided by Snakemake
     from lifsim.dataset import job_dataset

@@ -1,0 +1,73 @@
+"""Shared test helpers: a copy of the workflow in a temporary folder, and the real snakemake."""
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "workflow"))
+
+from lifsim.config import load_yaml  # noqa: E402
+
+COPY_ITEMS = ("Snakefile", "workflow", "profiles", "config.yaml")
+
+
+def default_config() -> dict:
+    return load_yaml(REPO / "config.yaml")
+
+
+def tiny_config() -> dict:
+    """The default config, shrunk so that the whole pipeline runs in a few seconds."""
+    cfg = copy.deepcopy(default_config())
+    exps = cfg["experiments"]
+    exps["synaptic_response"]["duration"] = "60 ms"
+    exps["synaptic_response"]["presynaptic_spikes"] = ["10 ms"]
+    exps["initial_conditions"]["duration"] = "40 ms"
+    exps["fi_curve"]["durations"] = ["50 ms", "100 ms"]
+    exps["fi_curve"]["I_e"] = {"start": "2 nA", "stop": "5 nA", "num": 12}
+    exps["coupled_pair"]["duration"] = "30 ms"
+    cfg["figures"] = {"formats": ["png"], "dpi": 40, "width": 5.0}
+    return cfg
+
+
+def copy_workflow(dest: Path, config: dict | None = None) -> Path:
+    """Copy the workflow (code, profile, config; no results) into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".snakemake", "results")
+    for item in COPY_ITEMS:
+        src = REPO / item
+        if src.is_dir():
+            shutil.copytree(src, dest / item, ignore=ignore)
+        else:
+            shutil.copy2(src, dest / item)
+    if config is not None:
+        write_config(dest, config)
+    return dest
+
+
+def write_config(folder: Path, config: dict) -> None:
+    (folder / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+
+
+def snakemake(folder: Path, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the real snakemake in ``folder``; on failure with check=True, fail showing its output."""
+    proc = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=folder, capture_output=True,
+                          text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        pytest.fail(f"snakemake {' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-4000:]}\n"
+                    f"{proc.stderr[-4000:]}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory) -> Path:
+    """A complete pipeline run of the tiny config (shared by the tests that only read its outputs)."""
+    folder = copy_workflow(tmp_path_factory.mktemp("tiny_run"), tiny_config())
+    snakemake(folder, "-c2")
+    return folder
