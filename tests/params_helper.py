@@ -16,6 +16,8 @@ def job(*, n=1, dt=1e-4, duration=0.1, reset=False, integrator="euler", record=(
     values = sweep.get(dim) if dim in sweep else (list(range(n)) if dim else None)
     if sweep:
         n = len(next(iter(sweep.values())))
+    for name in sweep:                   # as lifsim.config does: a swept parameter is per neuron only
+        params.pop(name, None)
     return {"experiment": "test", "kind": "test", "condition": "c", "integrator": integrator, "dt": dt,
             "duration": duration, "reset": reset, "record": list(record), "neuron": params,
             "batch": {"dim": dim, "size": n, "values": values}, "sweep": sweep,

@@ -102,3 +102,18 @@ def test_default_config_dry_run_and_lint_are_clean():
     assert "Lints for rule simulate_job" in text          # the linter did look at the rules
     # Only the advice to pin conda/container environments is accepted (see README).
     assert findings and all(f.startswith("Specify a conda environment or container") for f in findings), findings
+
+
+def test_job_file_written_without_xarray_reads_back_as_the_job_dataset(tmp_path):
+    from params_helper import job
+
+    from lifsim import io
+    from lifsim.dataset import job_dataset, job_variables
+    from lifsim.sim import simulate
+
+    for params in (job(n=2, dim="neuron", reset=True, I_e=3.5e-9, coupling=[[0, 1], [1, 0]]),
+                   job(reset=True, record=(), sweep={"I_e": [1e-9, 3e-9, 4e-9]})):
+        result = simulate(params)
+        io.write_variables(job_variables(params, result), tmp_path / "a.nc")
+        io.write_dataset(job_dataset(params, result), tmp_path / "b.nc")
+        xr.testing.assert_identical(io.read_dataset(tmp_path / "a.nc"), io.read_dataset(tmp_path / "b.nc"))

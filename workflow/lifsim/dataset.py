@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import xarray as xr
 
 from . import provenance, units
 from .params import NEURON_PARAMS, TRACE_VARIABLES
@@ -29,16 +28,21 @@ SPIKE_CONVENTION = ("a presynaptic spike makes x jump by g_star at the grid poin
                     "the crossing inside the step for exact), after which V := V_reset")
 
 
-def _var(data, dims, dimension: str | None, long_name: str, **attrs) -> xr.Variable:
+def _var(data, dims, dimension: str | None, long_name: str, **attrs) -> tuple:
     attrs = {"long_name": long_name, **attrs}
     if dimension is not None:
         data = units.to_display(np.asarray(data, dtype=np.float64), dimension)
         attrs["units"] = units.DISPLAY_UNITS[dimension]
-    return xr.Variable(dims, data, attrs)
+    return (tuple(dims), np.asarray(data), attrs, {})
 
 
-def job_dataset(params: dict, result) -> xr.Dataset:
-    """The labelled dataset of one simulation job."""
+def job_variables(params: dict, result) -> dict:
+    """The content of one job's dataset as plain arrays: ``{"coords", "data_vars", "attrs"}``.
+
+    Each variable is ``(dims, array, attrs, encoding)``. The simulation job writes this with
+    netCDF4 directly (``lifsim.io.write_variables``), which spares it xarray's import;
+    :func:`job_dataset` turns the same content into an ``xr.Dataset``.
+    """
     batch = params["batch"]
     dim = batch["dim"]
     squeeze = dim is None
@@ -51,18 +55,17 @@ def job_dataset(params: dict, result) -> xr.Dataset:
     if dim == "I_e":
         coords[dim] = _var(batch["values"], (dim,), "current", NEURON_PARAMS["I_e"][1])
     elif dim is not None:
-        coords[dim] = xr.Variable((dim,), np.asarray(batch["values"], dtype=np.int64),
-                                  {"long_name": {"trial": "trial number",
-                                                 "neuron": "neuron index (row of the coupling matrix)"}[dim]})
+        coords[dim] = ((dim,), np.asarray(batch["values"], dtype=np.int64),
+                       {"long_name": {"trial": "trial number",
+                                      "neuron": "neuron index (row of the coupling matrix)"}[dim]}, {})
     data_vars = {}
     for name, trace in result.traces.items():
         dimension, long_name = TRACE_VARIABLES[name]
-        var = _var(pick(trace.T), ndims + ("time",), dimension, long_name)
-        var.encoding = dict(TRACE_ENCODING)
-        data_vars[name] = var
+        dims_, data, attrs, _ = _var(pick(trace.T), ndims + ("time",), dimension, long_name)
+        data_vars[name] = (dims_, data, attrs, dict(TRACE_ENCODING))
     counts = result.spike_counts().astype(np.int32)
-    data_vars["spike_count"] = xr.Variable(
-        ndims, pick(counts), {"long_name": "number of spikes of each train", "sample_dimension": "spike"})
+    data_vars["spike_count"] = (ndims, np.asarray(pick(counts)), {
+        "long_name": "number of spikes of each train", "sample_dimension": "spike"}, {})
     data_vars["spike_time"] = _var(result.spike_time, ("spike",), "time", "spike time")
     data_vars["runaway_onset"] = _var(
         pick(result.runaway_onset), ndims, "time",
@@ -88,16 +91,36 @@ def job_dataset(params: dict, result) -> xr.Dataset:
     if "seed" in params["V_init"]:
         attrs["seed"] = params["V_init"]["seed"]
     attrs.update(provenance.attributes(params))
-    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    return {"coords": coords, "data_vars": data_vars, "attrs": attrs}
 
 
-def gather(datasets: dict[str, xr.Dataset], dim: str, experiment: str, coord=None) -> xr.Dataset:
+def to_dataset(content: dict):
+    """An ``xr.Dataset`` from :func:`job_variables` content."""
+    import xarray as xr
+
+    def variable(dims, data, attrs, encoding):
+        var = xr.Variable(dims, data, attrs)
+        var.encoding = dict(encoding)
+        return var
+
+    return xr.Dataset({k: variable(*v) for k, v in content["data_vars"].items()},
+                      coords={k: variable(*v) for k, v in content["coords"].items()}, attrs=content["attrs"])
+
+
+def job_dataset(params: dict, result):
+    """The labelled dataset of one simulation job."""
+    return to_dataset(job_variables(params, result))
+
+
+def gather(datasets: dict, dim: str, experiment: str, coord=None):
     """Stack the job datasets of one experiment along ``dim`` (jobs in the given order).
 
     ``coord`` optionally gives the coordinate variable of ``dim`` (default: the
     job names). Traces of jobs with different durations are padded with NaN.
     Spike trains are re-concatenated so that the ragged layout stays valid.
     """
+    import xarray as xr
+
     names = list(datasets)
     parts, spikes, params = [], [], {}
     for name in names:
@@ -127,8 +150,10 @@ def gather(datasets: dict[str, xr.Dataset], dim: str, experiment: str, coord=Non
     return out
 
 
-def gather_experiment(kind: str, experiment: str, datasets: dict[str, xr.Dataset]) -> xr.Dataset:
+def gather_experiment(kind: str, experiment: str, datasets: dict):
     """Gather an experiment's jobs: an f-I curve along ``duration`` (ms), the others along ``condition``."""
+    import xarray as xr
+
     if kind == "fi_curve":
         datasets = dict(sorted(datasets.items(), key=lambda item: item[1].attrs["duration_ms"]))
         durations = [ds.attrs["duration_ms"] for ds in datasets.values()]

@@ -39,6 +39,32 @@ def write_dataset(ds, path) -> None:
         ds.to_netcdf(tmp, engine=ENGINE)
 
 
+def write_variables(content: dict, path) -> None:
+    """Write ``lifsim.dataset.job_variables`` content with netCDF4 directly (no xarray import), atomically.
+
+    The file reads back with xarray as the same dataset ``lifsim.dataset.to_dataset`` builds.
+    """
+    import netCDF4
+    import numpy as np
+
+    variables = {**content["coords"], **content["data_vars"]}
+    with atomic_path(path) as tmp:
+        with netCDF4.Dataset(tmp, "w", format="NETCDF4") as nc:
+            nc.setncatts(content["attrs"])
+            for name, (dims, data, _, _) in variables.items():
+                for dim, size in zip(dims, np.shape(data)):
+                    if dim not in nc.dimensions:
+                        nc.createDimension(dim, size)
+            for name, (dims, data, attrs, encoding) in variables.items():
+                data = np.asarray(data, dtype=encoding.get("dtype", np.asarray(data).dtype))
+                var = nc.createVariable(name, data.dtype, dims, zlib=encoding.get("zlib", False),
+                                        complevel=encoding.get("complevel", 4),
+                                        shuffle=encoding.get("shuffle", True), fill_value=False)
+                var.setncatts(attrs)
+                if data.size:
+                    var[...] = data
+
+
 def read_dataset(path):
     """Load a whole dataset into memory and close the file (times stay plain floats)."""
     import xarray as xr

@@ -9,8 +9,8 @@ sys.path.insert(0, snakemake.scriptdir + "/..")  # noqa: F821 - run the lifsim o
 from lifsim import io  # noqa: E402
 
 with io.job_log(snakemake.log[0]):  # noqa: F821 - provided by Snakemake
-    from lifsim.dataset import job_dataset
+    from lifsim.dataset import job_variables
     from lifsim.sim import simulate
 
     params = json.loads(snakemake.params.job)  # noqa: F821
-    io.write_dataset(job_dataset(params, simulate(params)), snakemake.output.dataset)  # noqa: F821
+    io.write_variables(job_variables(params, simulate(params)), snakemake.output.dataset)  # noqa: F821
