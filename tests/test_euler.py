@@ -145,3 +145,45 @@ def test_refractory_period_prevents_the_runaway():
                      I_e=3.5e-9, g_star=60e-9, t_ref=0.002, V_init={"values": [-0.06, -0.07]},
                      coupling=[[0, 1], [1, 0]]))
     assert np.isnan(r.runaway_onset).all()
+
+
+@pytest.mark.parametrize("case", ["coupled", "sweep", "synaptic", "refractory"])
+def test_compiled_kernel_agrees_with_the_numpy_kernel(case):
+    from lifsim.sim.batch import from_params
+    from lifsim.sim.euler import run_euler
+    from lifsim.sim.euler_numba import run_euler_numba
+
+    params = {
+        "coupled": job(n=2, dim="neuron", duration=0.2, reset=True, record=("V", "g_syn", "I_syn", "I_m", "x"),
+                       E_m=-0.07, V_reset=-0.07, I_e=3.5e-9, V_init={"values": [-0.06, -0.07]},
+                       coupling=[[0, 1], [1, 0]]),
+        "sweep": job(reset=True, record=(), duration=0.3, sweep={"I_e": list(np.linspace(0, 5e-9, 3000))}),
+        "synaptic": job(duration=0.1, spikes=[0.02, 0.05], record=("V", "I_syn", "g_syn", "x"), g_exc=5e-8),
+        "refractory": job(duration=0.2, reset=True, record=("V",), I_e=4e-9, t_ref=0.002),
+    }[case]
+    b = from_params(params)
+    a, c = run_euler(b), run_euler_numba(b, block=256)      # several blocks for the sweep
+    np.testing.assert_array_equal(a.spike_neuron, c.spike_neuron)
+    np.testing.assert_allclose(a.spike_time, c.spike_time, rtol=0, atol=1e-12)
+    for name in a.traces:
+        scale = np.abs(a.traces[name]).max() or 1.0
+        np.testing.assert_allclose(c.traces[name], a.traces[name], rtol=0, atol=1e-12 * scale)
+    for key, value in a.spike_summary().items():
+        np.testing.assert_allclose(c.summary[key], value, rtol=1e-12, atol=1e-15, equal_nan=True)
+    np.testing.assert_array_equal(np.isnan(a.runaway_onset), np.isnan(c.runaway_onset))
+
+
+def test_compiled_kernel_grows_its_spike_buffer_and_reports_non_finite_values():
+    from lifsim.sim import SimulationError
+    from lifsim.sim.batch import from_params
+    from lifsim.sim.euler_numba import run_euler_numba
+
+    # every neuron fires on every step: the buffer must grow many times and lose nothing
+    b = from_params(job(n=40, dim="trial", duration=0.05, reset=True, record=(), I_e=1e-6))
+    r = run_euler_numba(b, block=16)
+    assert r.spike_time.size == 40 * b.n_steps
+    assert np.isfinite(r.runaway_onset).all()
+    bad = from_params(job(duration=0.05, record=("V",), I_e=1e300, tau_m=1e-9, V_init={"values": [0.0]}))
+    with pytest.raises(SimulationError, match="non-finite membrane potential at step"), \
+            np.errstate(over="ignore", invalid="ignore"):
+        run_euler_numba(bad)

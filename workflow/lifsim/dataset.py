@@ -67,6 +67,11 @@ def job_variables(params: dict, result) -> dict:
     data_vars["spike_count"] = (ndims, np.asarray(pick(counts)), {
         "long_name": "number of spikes of each train", "sample_dimension": "spike"}, {})
     data_vars["spike_time"] = _var(result.spike_time, ("spike",), "time", "spike time")
+    summary = result.spike_summary()
+    for key, long_name in (("first_spike", "time of the first spike (NaN: none)"),
+                           ("mean_isi", "mean inter-spike interval (NaN: fewer than two spikes)"),
+                           ("isi_std", "standard deviation of the inter-spike intervals (NaN: fewer than three)")):
+        data_vars[key] = _var(pick(summary[key]), ndims, "time", long_name)
     data_vars["runaway_onset"] = _var(
         pick(result.runaway_onset), ndims, "time",
         "first time the neuron fired on two consecutive time steps (NaN: never)")

@@ -68,8 +68,10 @@ def from_params(params: dict) -> Batch:
     spikes = np.asarray(sorted(params["presynaptic_spikes"]), dtype=np.float64)
     ext_time = np.repeat(spikes, n)
     ext_target = np.tile(np.arange(n), spikes.size)
-    W = np.asarray(params["coupling"] or np.zeros((n, n)), dtype=np.int64).reshape(n, n)
-    post, pre = np.nonzero(W)
+    if params["coupling"]:
+        post, pre = np.nonzero(np.asarray(params["coupling"], dtype=np.int64).reshape(n, n))
+    else:
+        post = pre = np.zeros(0, dtype=np.int64)
     return Batch(n=n, dt=params["dt"], n_steps=n_steps(params["duration"], params["dt"]), p=p,
                  V0=initial_voltages(params), reset=params["reset"], record=tuple(params["record"]),
                  ext_time=ext_time, ext_target=ext_target, pre=pre, post=post)
