@@ -30,7 +30,9 @@ def tiny_config() -> dict:
     exps["synaptic_response"]["presynaptic_spikes"] = ["10 ms"]
     exps["initial_conditions"]["duration"] = "40 ms"
     exps["fi_curve"]["durations"] = ["50 ms", "100 ms"]
-    exps["fi_curve"]["I_e"] = {"start": "2 nA", "stop": "5 nA", "num": 12}
+    exps["fi_curve"]["sweep"] = {"I_e": {"start": "2 nA", "stop": "5 nA", "num": 12}}
+    exps["synchrony_map"]["duration"] = "100 ms"
+    exps["synchrony_map"]["sweep"] = {"g_star": ["20 nS", "40 nS"], "tau_syn": ["5 ms", "10 ms"], "t_ref": ["0 ms", "2 ms"]}
     exps["coupled_pair"]["duration"] = "30 ms"
     cfg["figures"] = {"formats": ["png"], "dpi": 40, "width": 5.0}
     return cfg

@@ -16,10 +16,12 @@ def job(*, n=1, dt=1e-4, duration=0.1, reset=False, integrator="euler", record=(
     values = sweep.get(dim) if dim in sweep else (list(range(n)) if dim else None)
     if sweep:
         n = len(next(iter(sweep.values())))
+        dim = "sweep"
     for name in sweep:                   # as lifsim.config does: a swept parameter is per neuron only
         params.pop(name, None)
+    grid = {name: {"values": list(v)} for name, v in sorted(sweep.items())}
     return {"experiment": "test", "kind": "test", "condition": "c", "integrator": integrator, "dt": dt,
             "duration": duration, "reset": reset, "record": list(record), "neuron": params,
-            "batch": {"dim": dim, "size": n, "values": values}, "sweep": sweep,
+            "batch": {"dim": dim, "size": n, "values": values}, "grid": grid,
             "V_init": V_init or {"values": [params["E_m"]] * n}, "presynaptic_spikes": list(spikes),
             "coupling": coupling}

@@ -15,13 +15,14 @@ def resolved(cfg):
 
 def test_default_config_resolves_to_the_notebook_jobs():
     _, plans = load(REPO / "config.yaml")
-    assert sorted(plans) == ["coupled_pair", "fi_curve", "initial_conditions", "synaptic_response"]
+    assert sorted(plans) == ["coupled_pair", "fi_curve", "initial_conditions", "synaptic_response",
+                             "synchrony_map"]
     assert sorted(plans["synaptic_response"].jobs) == ["excitatory", "inhibitory", "shunting"]
     assert sorted(plans["fi_curve"].jobs) == ["duration-100ms", "duration-500ms"]
     shunting = plans["synaptic_response"].jobs["shunting"]["neuron"]
     assert shunting["g_exc"] == 50e-9 and shunting["g_inh"] == 200e-9 and shunting["E_syn"] == 0.0
     fi = plans["fi_curve"].jobs["duration-500ms"]
-    assert len(fi["sweep"]["I_e"]) == 250 and fi["sweep"]["I_e"][-1] == 5e-9
+    assert fi["grid"]["I_e"]["range"] == [0.0, 5e-9, 250, "linear"]
     pair = plans["coupled_pair"].jobs["strong_coupling"]
     assert pair["neuron"]["g_star"] == 60e-9 and pair["neuron"]["V_reset"] == -0.07
 
@@ -29,8 +30,10 @@ def test_default_config_resolves_to_the_notebook_jobs():
 def test_fi_sweep_matches_numpy_linspace():
     import numpy as np
 
+    from lifsim.sim.batch import grid_points
+
     _, plans = load(REPO / "config.yaml")
-    np.testing.assert_array_equal(plans["fi_curve"].jobs["duration-100ms"]["sweep"]["I_e"],
+    np.testing.assert_array_equal(grid_points(plans["fi_curve"].jobs["duration-100ms"]["grid"])["I_e"],
                                   np.linspace(0, 5e-9, 250))
 
 

@@ -52,8 +52,8 @@ def job_variables(params: dict, result) -> dict:
     coords = {}
     if result.traces:
         coords["time"] = _var(result.times, ("time",), "time", "time", axis="T", standard_name="time")
-    if dim == "I_e":
-        coords[dim] = _var(batch["values"], (dim,), "current", NEURON_PARAMS["I_e"][1])
+    if dim == "sweep":
+        ndims, pick, coords = _sweep_layout(params, coords)
     elif dim is not None:
         coords[dim] = ((dim,), np.asarray(batch["values"], dtype=np.int64),
                        {"long_name": {"trial": "trial number",
@@ -64,9 +64,12 @@ def job_variables(params: dict, result) -> dict:
         dims_, data, attrs, _ = _var(pick(trace.T), ndims + ("time",), dimension, long_name)
         data_vars[name] = (dims_, data, attrs, dict(TRACE_ENCODING))
     counts = result.spike_counts().astype(np.int32)
+    recorded = params.get("record_spikes", True)
     data_vars["spike_count"] = (ndims, np.asarray(pick(counts)), {
-        "long_name": "number of spikes of each train", "sample_dimension": "spike"}, {})
-    data_vars["spike_time"] = _var(result.spike_time, ("spike",), "time", "spike time")
+        "long_name": "number of spikes of each train",
+        **({"sample_dimension": "spike"} if recorded else {"comment": "spike times were not recorded"})}, {})
+    if recorded:
+        data_vars["spike_time"] = _var(result.spike_time, ("spike",), "time", "spike time")
     summary = result.spike_summary()
     for key, long_name in (("first_spike", "time of the first spike (NaN: none)"),
                            ("mean_isi", "mean inter-spike interval (NaN: fewer than two spikes)"),
@@ -99,6 +102,33 @@ def job_variables(params: dict, result) -> dict:
     return {"coords": coords, "data_vars": data_vars, "attrs": attrs}
 
 
+def _sweep_layout(params: dict, coords: dict):
+    """Dimensions of a sweep job: the swept parameter itself when there is one and one neuron per point,
+    else ``point`` (with one coordinate per swept parameter) and ``neuron`` within the point."""
+    from .sim.batch import grid_points
+
+    points = grid_points(params["grid"])
+    per_point = params["batch"].get("per_point", 1)
+    names = list(points)
+    if len(names) == 1 and per_point == 1:
+        name = names[0]
+        dimension, long_name = NEURON_PARAMS[name]
+        coords[name] = _var(points[name], (name,), dimension, long_name)
+        return (name,), (lambda a: a), coords
+    for name in names:
+        dimension, long_name = NEURON_PARAMS[name]
+        coords[name] = _var(points[name], ("point",), dimension, long_name)
+    if per_point == 1:
+        return ("point",), (lambda a: a), coords
+    coords["neuron"] = (("neuron",), np.arange(per_point), {"long_name": "neuron index within the point "
+                                                                        "(row of the coupling matrix)"}, {})
+
+    def pick(a):
+        a = np.asarray(a)
+        return a.reshape((a.shape[0] // per_point, per_point) + a.shape[1:])
+    return ("point", "neuron"), pick, coords
+
+
 def to_dataset(content: dict):
     """An ``xr.Dataset`` from :func:`job_variables` content."""
     import xarray as xr
@@ -115,54 +145,3 @@ def to_dataset(content: dict):
 def job_dataset(params: dict, result):
     """The labelled dataset of one simulation job."""
     return to_dataset(job_variables(params, result))
-
-
-def gather(datasets: dict, dim: str, experiment: str, coord=None):
-    """Stack the job datasets of one experiment along ``dim`` (jobs in the given order).
-
-    ``coord`` optionally gives the coordinate variable of ``dim`` (default: the
-    job names). Traces of jobs with different durations are padded with NaN.
-    Spike trains are re-concatenated so that the ragged layout stays valid.
-    """
-    import xarray as xr
-
-    names = list(datasets)
-    parts, spikes, params = [], [], {}
-    for name in names:
-        ds = datasets[name]
-        spikes.append(ds["spike_time"].values)
-        params[name] = json.loads(ds.attrs["lifsim_params"])
-        parts.append(ds.drop_vars("spike_time"))
-    label = coord if coord is not None else xr.Variable((dim,), np.asarray(names, dtype=object),
-                                                       {"long_name": "condition name"})
-    out = xr.concat(parts, dim=dim, data_vars="all", coords="different", compat="equals",
-                    join="outer", combine_attrs="override", fill_value=np.nan)
-    out = out.assign_coords({dim: label})
-    out["spike_count"] = out["spike_count"].fillna(0).astype(np.int32)
-    out["spike_time"] = xr.concat([datasets[n]["spike_time"] for n in names], dim="spike")
-    for name, var in out.data_vars.items():
-        if "time" in var.dims:
-            var.encoding = dict(TRACE_ENCODING)
-    for name in names:  # keep the attributes of the first job that describe the whole experiment
-        first = datasets[name].attrs
-        break
-    out.attrs = {k: first[k] for k in ("Conventions", "source", "experiment", "kind", "integrator",
-                                        "spike_convention") if k in first}
-    out.attrs["title"] = f"lifsim {first['kind']} experiment: {experiment}"
-    out.attrs["runaway"] = "; ".join(f"{n}: {datasets[n].attrs['runaway']}" for n in names
-                                     if datasets[n].attrs.get("runaway", "none") != "none") or "none"
-    out.attrs.update(provenance.attributes(params))
-    return out
-
-
-def gather_experiment(kind: str, experiment: str, datasets: dict):
-    """Gather an experiment's jobs: an f-I curve along ``duration`` (ms), the others along ``condition``."""
-    import xarray as xr
-
-    if kind == "fi_curve":
-        datasets = dict(sorted(datasets.items(), key=lambda item: item[1].attrs["duration_ms"]))
-        durations = [ds.attrs["duration_ms"] for ds in datasets.values()]
-        coord = xr.Variable(("duration",), np.asarray(durations, dtype=np.float64),
-                            {"long_name": "simulated duration", "units": "ms"})
-        return gather(datasets, "duration", experiment, coord)
-    return gather(datasets, "condition", experiment)

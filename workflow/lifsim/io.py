@@ -48,6 +48,8 @@ def write_variables(content: dict, path) -> None:
     import numpy as np
 
     variables = {**content["coords"], **content["data_vars"]}
+    # coordinates that are not dimensions are named in each variable's CF `coordinates` attribute
+    aux = [name for name, (dims, *_) in content["coords"].items() if dims != (name,)]
     with atomic_path(path) as tmp:
         with netCDF4.Dataset(tmp, "w", format="NETCDF4") as nc:
             nc.setncatts(content["attrs"])
@@ -60,7 +62,9 @@ def write_variables(content: dict, path) -> None:
                 var = nc.createVariable(name, data.dtype, dims, zlib=encoding.get("zlib", False),
                                         complevel=encoding.get("complevel", 4),
                                         shuffle=encoding.get("shuffle", True), fill_value=False)
-                var.setncatts(attrs)
+                linked = [c for c in aux if c != name and set(content["coords"][c][0]) <= set(dims) and
+                          name in content["data_vars"]]
+                var.setncatts({**attrs, **({"coordinates": " ".join(linked)} if linked else {})})
                 if data.size:
                     var[...] = data
 

@@ -37,6 +37,21 @@ def keys_from_values(values) -> np.ndarray:
     return arr.view(np.uint64).copy()
 
 
+def keys_from_points(axes: list, per_point: int = 1) -> np.ndarray:
+    """One key per neuron from the parameter values of its point (and its index within the point).
+
+    A single swept parameter with one neuron per point gives ``keys_from_values`` of it.
+    """
+    key = keys_from_values(axes[0])
+    with np.errstate(over="ignore"):
+        for axis in axes[1:]:
+            key = _mix(key ^ keys_from_values(axis)) + _GOLDEN
+        if per_point > 1:
+            key = np.repeat(key, per_point)
+            key = _mix(key + np.tile(np.arange(per_point, dtype=np.uint64), key.size // per_point))
+    return key
+
+
 def uniform(seed: int, stream: str, keys, low: float, high: float) -> np.ndarray:
     """One draw from [low, high) per key, reproducible from (seed, stream, key)."""
     keys = np.asarray(keys, dtype=np.uint64)

@@ -43,7 +43,7 @@ def _code(*patterns):
 
 SHARED_CODE = _code("__init__.py", "io.py", "provenance.py", "params.py", "units.py")
 SIMULATION_CODE = SHARED_CODE + _code("sim/*.py", "rng.py", "dataset.py", "spikes.py")
-GATHER_CODE = SHARED_CODE + _code("dataset.py", "spikes.py")
+GATHER_CODE = SHARED_CODE + _code("dataset.py", "gather.py", "spikes.py")
 ANALYSIS_CODE = SHARED_CODE + _code("analysis/*.py", "spikes.py")
 PLOT_CODE = SHARED_CODE + _code("plotting/*.py")
 

@@ -6,7 +6,7 @@ sys.path.insert(0, snakemake.scriptdir + "/..")  # noqa: F821 - run the lifsim o
 from lifsim import io  # noqa: E402
 
 with io.job_log(snakemake.log[0]):  # noqa: F821 - provided by Snakemake
-    from lifsim.dataset import gather_experiment
+    from lifsim.gather import gather_experiment
 
     spec = json.loads(snakemake.params.spec)  # noqa: F821
     parts = {name: io.read_dataset(path) for name, path in zip(spec["jobs"], snakemake.input.jobs)}  # noqa: F821

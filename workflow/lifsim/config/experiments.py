@@ -4,7 +4,7 @@ Each builder returns ``{job name: params}``; the params of every job share one
 layout (see ``lifsim.sim.run.simulate``):
 
 ``batch``      the labelled dimension of the job's neurons: ``{"dim", "size", "values"}``
-``sweep``      per-neuron parameter values, ``{name: [SI floats]}`` (may be empty)
+``grid``       swept parameters of a sweep job, ``{name: dimension spec}`` (see ``sweeps.py``; may be empty)
 ``neuron``     the shared model parameters (SI floats)
 ``V_init``     fixed values or a seeded uniform draw
 ``presynaptic_spikes``  times (s) at which x of every neuron jumps by g_star
@@ -12,11 +12,14 @@ layout (see ``lifsim.sim.run.simulate``):
 """
 from __future__ import annotations
 
-from .errors import ConfigError, join
-from .resolve import (ExperimentPlan, check_dt, check_memory, draw_spec, linspace, quantity,
-                      resolve_neuron, time_label)
+import math
 
-KINDS = ("synaptic_response", "initial_conditions", "fi_curve", "coupled_pair")
+from .errors import ConfigError, join
+from .resolve import (ExperimentPlan, check_dt, check_memory, draw_spec, quantity,
+                      resolve_neuron, time_label)
+from .sweeps import chunk_name, chunks, expand, parse_sweep, size
+
+KINDS = ("synaptic_response", "initial_conditions", "fi_curve", "coupled_pair", "pair_grid")
 DEFAULT_RECORD = ["V", "I_m", "I_syn", "g_syn", "x"]
 
 
@@ -73,8 +76,8 @@ def _job(name, exp, common, condition, neuron, duration, batch, **extra) -> dict
         "experiment": name, "kind": exp["kind"], "condition": condition,
         "integrator": common["integrator"], "dt": common["dt"], "duration": duration,
         "reset": common["reset"], "record": common["record"], "neuron": neuron,
-        "batch": batch, "sweep": {}, "V_init": {"values": [neuron["E_m"]] * batch["size"]},
-        "presynaptic_spikes": [], "coupling": None,
+        "batch": batch, "grid": {}, "V_init": {"values": [neuron["E_m"]] * batch["size"]},
+        "presynaptic_spikes": [], "coupling": None, "record_spikes": True,
     }
     params.update(extra)
     params["neuron"] = _used(params)
@@ -87,7 +90,7 @@ RESET = ("V_thr", "V_reset", "t_ref")
 
 def _used(params: dict) -> dict:
     """Only the neuron parameters this job uses, so that others cannot trigger a rerun."""
-    unused = set(params["sweep"])
+    unused = set(params["grid"])
     if not params["presynaptic_spikes"] and not any(map(any, params["coupling"] or [])):
         unused.update(SYNAPTIC)
     if not params["reset"]:
@@ -132,33 +135,63 @@ def _initial_conditions(name, exp, common, seed, path):
     return jobs
 
 
+def _sweep_jobs(name, exp, common, seed, path, prefix, neuron, duration, per_point, grid, **extra):
+    """The jobs of one condition of a sweep: chunks of the grid, named by their content."""
+    for param in ("tau_m", "tau_syn"):
+        if param in grid:
+            check_dt(common["dt"], {**neuron, param: min(expand(grid[param]))}, common["dt_path"],
+                     f"{name} (smallest swept {param})")
+    parts = chunks(grid, exp.get("max_points_per_job", 20000))
+    jobs = {}
+    for part in parts:
+        n_points = math.prod(size(spec) for spec in part.values())
+        job_name = chunk_name(prefix, part, len(parts))
+        record_spikes = exp.get("record_spikes", n_points * per_point <= 100_000)
+        batch = {"dim": "sweep", "size": n_points * per_point, "per_point": per_point}
+        jobs[job_name] = _job(name, exp, common, job_name, neuron, duration, batch, grid=part, label=prefix,
+                              record_spikes=record_spikes, **extra)
+    return jobs
+
+
+def _v_init_per_point(raw, per_point, seed, stream, path):
+    spec = draw_spec(raw, per_point, seed, stream, path)
+    return spec if "uniform" in spec else {"per_point": spec["values"]}
+
+
 def _fi_curve(name, exp, common, seed, path):
     if "conditions" in exp:
         raise ConfigError(join(path, "conditions"), "expected no conditions in an fi_curve experiment "
                           "(its jobs are its durations), got some")
-    ipath = join(path, "I_e")
-    spec = exp.get("I_e", {"start": "0 nA", "stop": "5 nA", "num": 250})
-    start = quantity(spec["start"], "current", join(ipath, "start"))
-    stop = quantity(spec["stop"], "current", join(ipath, "stop"))
-    currents = linspace(start, stop, spec["num"])
-    if spec["num"] > 1 and start == stop:
-        raise ConfigError(ipath, f"expected distinct sweep values, got start = stop = {spec['start']!r}")
+    grid = parse_sweep(exp.get("sweep", {"I_e": {"start": "0 nA", "stop": "5 nA", "num": 250}}), join(path, "sweep"))
     neuron = _conditions(name, exp, common, path)["base"]
-    batch = {"dim": "I_e", "size": len(currents), "values": currents}
-    v_init = draw_spec(exp.get("V_init", {"uniform": ["-85 mV", "-75 mV"]}), len(currents), seed, name,
-                       join(path, "V_init"))
+    v_init = _v_init_per_point(exp.get("V_init", {"uniform": ["-85 mV", "-75 mV"]}), 1, seed, name,
+                               join(path, "V_init"))
     dpath = join(path, "durations")
     durations = [_duration(raw, join(dpath, i), common["dt"]) for i, raw in enumerate(exp.get("durations", ["500 ms"]))]
     if len(set(durations)) != len(durations):
         raise ConfigError(dpath, f"expected distinct durations, got {exp['durations']!r}")
-    return {f"duration-{time_label(d)}": _job(name, exp, common, f"duration-{time_label(d)}", neuron, d, batch,
-                                              sweep={"I_e": currents}, V_init=v_init)
-            for d in sorted(durations)}
+    jobs = {}
+    for d in sorted(durations):
+        jobs.update(_sweep_jobs(name, exp, common, seed, path, f"duration-{time_label(d)}", neuron, d, 1, grid,
+                                V_init=v_init))
+    return jobs
 
 
-def _coupled_pair(name, exp, common, seed, path):
-    duration = _duration(exp.get("duration", "50 ms"), join(path, "duration"), common["dt"])
-    cpath = join(path, "coupling")
+def _pair_grid(name, exp, common, seed, path):
+    """Coupled pairs over a grid of parameters, one pair per point (the synchrony map)."""
+    duration = _duration(exp.get("duration", "1000 ms"), join(path, "duration"), common["dt"])
+    grid = parse_sweep(exp.get("sweep", {}), join(path, "sweep"))
+    coupling = _coupling(exp, join(path, "coupling"))
+    v_init = _v_init_per_point(exp.get("V_init", ["-60 mV", "-70 mV"]), len(coupling), seed, name,
+                               join(path, "V_init"))
+    jobs = {}
+    for cond, neuron in _conditions(name, exp, common, path).items():
+        jobs.update(_sweep_jobs(name, exp, common, seed, path, cond, neuron, duration, len(coupling), grid,
+                                V_init=v_init, coupling=coupling))
+    return jobs
+
+
+def _coupling(exp, cpath):
     coupling = exp.get("coupling", [[0, 1], [1, 0]])
     n = len(coupling)
     for i, row in enumerate(coupling):
@@ -167,19 +200,25 @@ def _coupled_pair(name, exp, common, seed, path):
         for j, w in enumerate(row):
             if w not in (0, 1):
                 raise ConfigError(join(join(cpath, i), j), f"expected 0 or 1 (no synapse or one synapse), got {w!r}")
+    return [[int(w) for w in row] for row in coupling]
+
+
+def _coupled_pair(name, exp, common, seed, path):
+    duration = _duration(exp.get("duration", "50 ms"), join(path, "duration"), common["dt"])
+    coupling = _coupling(exp, join(path, "coupling"))
+    n = len(coupling)
     batch = {"dim": "neuron", "size": n, "values": list(range(n))}
     jobs = {}
     for cond, neuron in _conditions(name, exp, common, path).items():
         v_init = draw_spec(exp.get("V_init", ["-60 mV", "-70 mV"]), n, seed, f"{name}/{cond}",
                            join(path, "V_init"))
-        jobs[cond] = _job(name, exp, common, cond, neuron, duration, batch, V_init=v_init,
-                          coupling=[[int(w) for w in row] for row in coupling])
+        jobs[cond] = _job(name, exp, common, cond, neuron, duration, batch, V_init=v_init, coupling=coupling)
     return jobs
 
 
 BUILDERS = {"synaptic_response": _synaptic_response, "initial_conditions": _initial_conditions,
-            "fi_curve": _fi_curve, "coupled_pair": _coupled_pair}
+            "fi_curve": _fi_curve, "coupled_pair": _coupled_pair, "pair_grid": _pair_grid}
 
 # The figures each kind draws: file stems after the experiment name ("" -> <experiment>.png).
 FIGURES = {"synaptic_response": [""], "initial_conditions": [""], "fi_curve": [""],
-           "coupled_pair": ["", "_variants"]}
+           "coupled_pair": ["", "_variants"], "pair_grid": [""]}

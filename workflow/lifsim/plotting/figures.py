@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .style import new_figure, style_of
+from .synchrony import plot_synchrony
 
 PANELS = [  # variable, panel title (the notebook's equations), axis label
     ("V", r"$\tau_m \dot V = -V + E_m - R_m I_{syn} + R_m I_e$", "V (mV)"),
@@ -100,4 +101,4 @@ def _changes(ds, base, cond) -> str:
 
 
 PLOTTERS = {"synaptic_response": plot_synaptic, "initial_conditions": plot_trials, "fi_curve": plot_fi,
-            "coupled_pair": plot_pair}
+            "coupled_pair": plot_pair, "pair_grid": plot_synchrony}

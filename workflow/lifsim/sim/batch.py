@@ -31,6 +31,7 @@ class Batch:
     ext_target: np.ndarray       # (m,) neuron index each of them drives
     pre: np.ndarray              # (e,) coupling edges: a spike of pre[k] drives post[k]
     post: np.ndarray
+    group: int = 1               # coupling stays within consecutive groups of this many neurons
 
     @property
     def times(self) -> np.ndarray:
@@ -42,13 +43,24 @@ def n_steps(duration: float, dt: float) -> int:
     return max(1, math.ceil(duration / dt - 1e-9))
 
 
-def initial_voltages(params: dict) -> np.ndarray:
+def grid_points(grid: dict) -> dict[str, np.ndarray]:
+    """The points of a sweep job's grid, flattened in C order (names in the grid's order)."""
+    from ..config.sweeps import expand
+
+    axes = [np.asarray(expand(spec), dtype=np.float64) for spec in grid.values()]
+    mesh = np.meshgrid(*axes, indexing="ij")
+    return {name: m.ravel() for name, m in zip(grid, mesh)}
+
+
+def initial_voltages(params: dict, points: dict) -> np.ndarray:
     spec, n = params["V_init"], params["batch"]["size"]
+    per_point = params["batch"].get("per_point", 1)
     if "values" in spec:
         return np.asarray(spec["values"], dtype=np.float64)
-    batch = params["batch"]
-    if batch["dim"] in params["sweep"]:
-        keys = rng.keys_from_values(params["sweep"][batch["dim"]])
+    if "per_point" in spec:
+        return np.tile(np.asarray(spec["per_point"], dtype=np.float64), n // per_point)
+    if points:  # keyed by the point's parameter values (and the neuron within the point)
+        keys = rng.keys_from_points(list(points.values()), per_point)
     else:
         keys = np.arange(n, dtype=np.uint64)
     low, high = spec["uniform"]
@@ -61,17 +73,24 @@ def from_params(params: dict) -> Batch:
     p = {**NEUTRAL, **params["neuron"]}
     if "V_reset" not in params["neuron"] and params["reset"]:
         p["V_reset"] = p["E_m"]
-    for name, values in params["sweep"].items():
-        p[name] = np.asarray(values, dtype=np.float64)
+    per_point = params["batch"].get("per_point", 1)
+    points = grid_points(params["grid"]) if params.get("grid") else {}
+    for name, values in points.items():
+        p[name] = np.repeat(values, per_point)
     if not params["reset"]:
         p["V_thr"] = math.inf
     spikes = np.asarray(sorted(params["presynaptic_spikes"]), dtype=np.float64)
     ext_time = np.repeat(spikes, n)
     ext_target = np.tile(np.arange(n), spikes.size)
-    if params["coupling"]:
-        post, pre = np.nonzero(np.asarray(params["coupling"], dtype=np.int64).reshape(n, n))
+    if params["coupling"]:  # the same coupling within every point of a sweep: block-diagonal
+        W = np.asarray(params["coupling"], dtype=np.int64)
+        post1, pre1 = np.nonzero(W)
+        offsets = np.arange(n // W.shape[0]) * W.shape[0]
+        post = (offsets[:, None] + post1[None, :]).ravel()
+        pre = (offsets[:, None] + pre1[None, :]).ravel()
     else:
         post = pre = np.zeros(0, dtype=np.int64)
     return Batch(n=n, dt=params["dt"], n_steps=n_steps(params["duration"], params["dt"]), p=p,
-                 V0=initial_voltages(params), reset=params["reset"], record=tuple(params["record"]),
-                 ext_time=ext_time, ext_target=ext_target, pre=pre, post=post)
+                 V0=initial_voltages(params, points), reset=params["reset"], record=tuple(params["record"]),
+                 ext_time=ext_time, ext_target=ext_target, pre=pre, post=post,
+                 group=len(params["coupling"]) if params["coupling"] else 1)

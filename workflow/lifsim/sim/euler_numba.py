@@ -155,7 +155,8 @@ def run_euler_numba(b, block: int = 2048, spikes: bool = True):
                          ({"g_syn"} if "I_syn" in b.record else set()), key=VARS.get) if b.record else []
     trace_vars = np.array([VARS[v] for v in kernel_vars], dtype=np.int64)
     traces = np.empty((len(kernel_vars), b.n_steps + 1, n)) if kernel_vars else np.empty((0, 0, 0))
-    size = n if b.pre.size else min(block, n)
+    # independent blocks: coupling stays within groups, so whole groups share a block
+    size = min(n, max(b.group, block - block % b.group))
     starts = np.arange(0, n, size, dtype=np.int64)
     ends = np.minimum(starts + size, n)
     k_from = np.zeros(starts.size, dtype=np.int64)

@@ -38,7 +38,7 @@ def choose_kernel(name: str, n: int, n_steps: int) -> str:
     return "numba" if numba_seconds < numpy_seconds else "numpy"
 
 
-def simulate(params: dict, record_spikes: bool = True) -> Result:
+def simulate(params: dict) -> Result:
     """Simulate the batch of one job (see ``lifsim.config.experiments`` for ``params``)."""
     integrators = _integrators()
     name = params["integrator"]
@@ -50,7 +50,7 @@ def simulate(params: dict, record_spikes: bool = True) -> Result:
     try:
         if kernel == "numba":
             from .euler_numba import run_euler_numba
-            result = run_euler_numba(batch, spikes=record_spikes)
+            result = run_euler_numba(batch, spikes=params.get("record_spikes", True))
         else:
             result = integrators[name](batch)
     except SimulationError as exc:
