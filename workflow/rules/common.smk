@@ -52,6 +52,12 @@ def job_params(wildcards):
     return canonical_json(PLANS[wildcards.experiment].jobs[wildcards.job])
 
 
+def job_threads(wildcards):
+    """Two threads for jobs large enough to use the compiled kernel's threads (> 1e9 neuron-steps)."""
+    params = PLANS[wildcards.experiment].jobs[wildcards.job]
+    return 2 if params["batch"]["size"] * params["duration"] / params["dt"] > 1e9 else 1
+
+
 def figure_files(experiment):
     kind = PLANS[experiment].kind
     return [f"results/figures/{experiment}{suffix}.{fmt}" for suffix in FIGURES[kind] for fmt in FORMATS]

@@ -10,6 +10,7 @@ rule simulate_job:
         job=job_params,
     log:
         "results/logs/simulate_job/{experiment}/{job}.log",
+    threads: lambda w: job_threads(w)
     script:
         "../scripts/simulate.py"
 

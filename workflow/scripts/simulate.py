@@ -13,4 +13,5 @@ with io.job_log(snakemake.log[0]):  # noqa: F821 - provided by Snakemake
     from lifsim.sim import simulate
 
     params = json.loads(snakemake.params.job)  # noqa: F821
-    io.write_variables(job_variables(params, simulate(params)), snakemake.output.dataset)  # noqa: F821
+    result = simulate(params, threads=snakemake.threads)  # noqa: F821
+    io.write_variables(job_variables(params, result), snakemake.output.dataset)  # noqa: F821

@@ -124,8 +124,13 @@ def _full(value, n: int) -> np.ndarray:
     return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=np.float64), (n,))).copy()
 
 
-def run_euler_numba(b, block: int = 2048, spikes: bool = True):
-    """Forward Euler for a batch (see ``euler.run_euler``) with the compiled kernel."""
+def run_euler_numba(b, block: int = 2048, spikes: bool = True, progress=None, threads: int | None = None):
+    """Forward Euler for a batch (see ``euler.run_euler``) with the compiled kernel.
+
+    ``progress(fraction)`` is called about every tenth of the run; ``threads`` caps Numba's threads.
+    """
+    if threads:
+        numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
     from .euler import derived, event_steps
     from .result import Result, SimulationError, collect_spikes
 
@@ -164,8 +169,10 @@ def run_euler_numba(b, block: int = 2048, spikes: bool = True):
     sp_neuron = np.empty((starts.size, cap), dtype=np.int64)
     sp_time = np.empty((starts.size, cap))
     pos = np.zeros((starts.size, 1), dtype=np.int64)
+    checkpoints = sorted({b.n_steps} | ({int(b.n_steps * f / 10) for f in range(1, 10)} if progress else set()))
+    stop = checkpoints.pop(0)
     while True:
-        _blocks(starts, ends, k_from, b.n_steps, dt, V, x, g, ref, c0, c1, c2, p["E_syn"], a_s, V_thr,
+        _blocks(starts, ends, k_from, stop, dt, V, x, g, ref, c0, c1, c2, p["E_syn"], a_s, V_thr,
                 p["V_reset"], ref_steps, spk, count, first, last, isi_sum, isi_sq, runaway, ext_start,
                 ext_target, p["g_star"], pre_start, post, trace_vars, 1, traces, sp_neuron, sp_time, pos)
         if (k_from < 0).any():
@@ -174,6 +181,11 @@ def run_euler_numba(b, block: int = 2048, spikes: bool = True):
                                   "the time step is too large for these parameters, or a parameter is out of range")
         if (k_from >= b.n_steps).all():
             break
+        if (k_from >= stop).all():
+            if progress:
+                progress(stop / b.n_steps)
+            stop = checkpoints.pop(0)
+            continue
         cap *= 2  # some block stopped before a step whose spikes might not fit: grow and resume
         sp_neuron = np.concatenate([sp_neuron, np.empty_like(sp_neuron)], axis=1)
         sp_time = np.concatenate([sp_time, np.empty_like(sp_time)], axis=1)

@@ -38,7 +38,21 @@ def choose_kernel(name: str, n: int, n_steps: int) -> str:
     return "numba" if numba_seconds < numpy_seconds else "numpy"
 
 
-def simulate(params: dict) -> Result:
+class Progress:
+    """Logs percent done and an estimate of the time left."""
+
+    def __init__(self, where: str):
+        import time
+
+        self.where, self.clock, self.start = where, time.perf_counter, time.perf_counter()
+
+    def __call__(self, fraction: float) -> None:
+        elapsed = self.clock() - self.start
+        left = elapsed * (1 - fraction) / fraction if fraction > 0 else float("nan")
+        log.info("%s: %3.0f%% done, %.1f s elapsed, about %.1f s left", self.where, 100 * fraction, elapsed, left)
+
+
+def simulate(params: dict, threads: int | None = None) -> Result:
     """Simulate the batch of one job (see ``lifsim.config.experiments`` for ``params``)."""
     integrators = _integrators()
     name = params["integrator"]
@@ -50,7 +64,8 @@ def simulate(params: dict) -> Result:
     try:
         if kernel == "numba":
             from .euler_numba import run_euler_numba
-            result = run_euler_numba(batch, spikes=params.get("record_spikes", True))
+            result = run_euler_numba(batch, spikes=params.get("record_spikes", True), threads=threads,
+                                     progress=Progress(where) if batch.n * batch.n_steps > 1e8 else None)
         else:
             result = integrators[name](batch)
     except SimulationError as exc:
