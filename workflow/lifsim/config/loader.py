@@ -14,7 +14,7 @@ import yaml
 from .errors import ConfigError
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser when PyYAML has it
     pass
 
 
