@@ -16,6 +16,14 @@ include: "workflow/rules/analyse.smk"
 include: "workflow/rules/plot.smk"
 
 
+# Cheap steps run inside the main snakemake process, not as cluster jobs (no effect on a local run);
+# the plot_<experiment> rules are marked in plot.smk. See profiles/slurm/ and README "Running on a cluster".
+localrules:
+    all,
+    gather_experiment,
+    analyse_experiment,
+
+
 rule all:
     default_target: True
     input:

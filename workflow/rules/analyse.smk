@@ -11,5 +11,6 @@ rule analyse_experiment:
         spec=lambda w: canonical_json({"kind": PLANS[w.experiment].kind, "options": PLANS[w.experiment].analysis}),
     log:
         "results/logs/analyse_experiment/{experiment}.log",
+    threads: 1
     script:
         "../scripts/analyse.py"

@@ -11,6 +11,7 @@ LIFSIM_SRC = str(Path(workflow.basedir) / "workflow")
 sys.path.insert(0, LIFSIM_SRC)
 
 from lifsim.config import FIGURES, ConfigError, canonical_json, load_yaml, plan, validate_structure  # noqa: E402
+from lifsim.config.resources import job_mem_mb  # noqa: E402
 
 
 def _load_config():
@@ -56,6 +57,11 @@ def job_threads(wildcards):
     """Two threads for jobs large enough to use the compiled kernel's threads (> 1e9 neuron-steps)."""
     params = PLANS[wildcards.experiment].jobs[wildcards.job]
     return 2 if params["batch"]["size"] * params["duration"] / params["dt"] > 1e9 else 1
+
+
+def simulation_mem_mb(wildcards, attempt):
+    """Memory (MiB) a simulation job asks a cluster for; a retried job asks for `attempt` times as much."""
+    return job_mem_mb(PLANS[wildcards.experiment].jobs[wildcards.job], attempt)
 
 
 def figure_files(experiment):

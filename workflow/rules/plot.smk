@@ -16,5 +16,9 @@ for _experiment in EXPERIMENTS:
                                  "options": PLANS[_experiment].figures}),
         log:
             f"results/logs/plot/{_experiment}.log",
+        threads: 1
         script:
             "../scripts/plot.py"
+
+# Drawing is cheap: on a cluster it runs in the main snakemake process (see `localrules:` in the Snakefile).
+workflow.localrules(*(f"plot_{e}" for e in EXPERIMENTS))

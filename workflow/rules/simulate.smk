@@ -11,6 +11,8 @@ rule simulate_job:
     log:
         "results/logs/simulate_job/{experiment}/{job}.log",
     threads: lambda w: job_threads(w)
+    resources:
+        mem_mb=simulation_mem_mb,  # estimated from the job's size (lifsim.config.resources)
     script:
         "../scripts/simulate.py"
 
@@ -27,5 +29,6 @@ rule gather_experiment:
                                        "jobs": sorted(PLANS[w.experiment].jobs)}),
     log:
         "results/logs/gather_experiment/{experiment}.log",
+    threads: 1
     script:
         "../scripts/gather.py"
