@@ -149,7 +149,7 @@ status() {
     local name
     for name in munged slurmctld slurmd; do
         if alive "$STATE/run/$name.pid" "$name"; then echo "$name: running, pid $(cat "$STATE/run/$name.pid")"
-        else echo "$name: not started by this script"; fi
+        else echo "$name: not running (none started by this script)"; fi
     done
     if scontrol ping 2>/dev/null | grep -q UP; then sinfo; fi
 }
