@@ -26,7 +26,7 @@ def batch_params(n: int, duration: float) -> dict:
     currents = np.linspace(0, 5e-9, n).tolist()
     return {"experiment": "bench", "kind": "fi_curve", "condition": "c", "integrator": "euler", "dt": 1e-4,
             "duration": duration, "reset": True, "record": [], "neuron": neuron,
-            "batch": {"dim": "I_e", "size": n, "values": currents}, "sweep": {"I_e": currents},
+            "batch": {"dim": "I_e", "size": n, "values": currents}, "grid": {"I_e": {"values": currents}},
             "V_init": {"values": [-0.08] * n}, "presynaptic_spikes": [0.01], "coupling": None}
 
 
