@@ -14,6 +14,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/analyse.smk"
 include: "workflow/rules/plot.smk"
+include: "workflow/rules/convergence.smk"
 
 
 rule all:

@@ -12,11 +12,12 @@ layout (see ``lifsim.sim.run.simulate``):
 """
 from __future__ import annotations
 
+from .convergence import build_convergence
 from .errors import ConfigError, join
 from .resolve import (ExperimentPlan, check_dt, check_memory, draw_spec, linspace, quantity,
                       resolve_neuron, time_label)
 
-KINDS = ("synaptic_response", "initial_conditions", "fi_curve", "coupled_pair")
+KINDS = ("synaptic_response", "initial_conditions", "fi_curve", "coupled_pair", "convergence")
 DEFAULT_RECORD = ["V", "I_m", "I_syn", "g_syn", "x"]
 
 
@@ -32,7 +33,7 @@ def plan(config: dict) -> dict[str, ExperimentPlan]:
         builder = BUILDERS[exp["kind"]]
         jobs = builder(name, exp, common, seed, path)
         for job_name, params in jobs.items():
-            check_memory(params, path)
+            check_memory(params.get("job", params), path)   # a convergence job holds its simulation in "job"
         plans[name] = ExperimentPlan(name=name, kind=exp["kind"], jobs=jobs,
                                      analysis=analysis, figures=figures)
     return plans
@@ -178,8 +179,8 @@ def _coupled_pair(name, exp, common, seed, path):
 
 
 BUILDERS = {"synaptic_response": _synaptic_response, "initial_conditions": _initial_conditions,
-            "fi_curve": _fi_curve, "coupled_pair": _coupled_pair}
+            "fi_curve": _fi_curve, "coupled_pair": _coupled_pair, "convergence": build_convergence}
 
 # The figures each kind draws: file stems after the experiment name ("" -> <experiment>.png).
 FIGURES = {"synaptic_response": [""], "initial_conditions": [""], "fi_curve": [""],
-           "coupled_pair": ["", "_variants"]}
+           "coupled_pair": ["", "_variants"], "convergence": [""]}

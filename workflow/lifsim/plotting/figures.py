@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .convergence import plot_convergence
 from .style import new_figure, style_of
 
 PANELS = [  # variable, panel title (the notebook's equations), axis label
@@ -100,4 +101,4 @@ def _changes(ds, base, cond) -> str:
 
 
 PLOTTERS = {"synaptic_response": plot_synaptic, "initial_conditions": plot_trials, "fi_curve": plot_fi,
-            "coupled_pair": plot_pair}
+            "coupled_pair": plot_pair, "convergence": plot_convergence}
