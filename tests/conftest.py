@@ -32,6 +32,11 @@ def tiny_config() -> dict:
     exps["fi_curve"]["durations"] = ["50 ms", "100 ms"]
     exps["fi_curve"]["I_e"] = {"start": "2 nA", "stop": "5 nA", "num": 12}
     exps["coupled_pair"]["duration"] = "30 ms"
+    conv = exps["convergence"]
+    conv["dts"] = ["0.2 ms", "0.1 ms", "0.05 ms"]
+    conv["fi_curve"] = {"duration": "100 ms", "I_e": {"start": "3 nA", "stop": "5 nA", "num": 3}}
+    conv["synaptic_response"]["duration"] = "30 ms"
+    conv["coupled_pair"]["duration"] = "30 ms"
     cfg["figures"] = {"formats": ["png"], "dpi": 40, "width": 5.0}
     return cfg
 

@@ -5,17 +5,9 @@
 from lifsim.config.convergence import reference_of  # noqa: E402
 
 CONVERGENCE = [e for e in EXPERIMENTS if PLANS[e].kind == "convergence"]
-REFERENCE_CODE = SHARED_CODE + _code("reference.py", "convergence.py", "sim/batch.py", "sim/result.py", "rng.py")
-MEASURE_CODE = SIMULATION_CODE + _code("convergence.py", "analysis/rates.py")
-
-
-def convergence_params(w):
-    return canonical_json(PLANS[w.experiment].jobs[f"{w.integrator}/{w.case}"])
-
-
-def convergence_reference(w):
-    ref = reference_of(f"{w.integrator}/{w.case}")
-    return [f"results/simulations/{w.experiment}/{ref}.nc"] if ref else []
+REFERENCE_CODE = SHARED_CODE + _code("reference.py", "convergence.py", "rng.py", "sim/__init__.py", "sim/batch.py",
+                                     "sim/result.py", "sim/run.py")
+MEASURE_CODE = SIMULATION_CODE + _code("convergence.py", "analysis/__init__.py", "analysis/rates.py")
 
 
 rule reference_convergence:
@@ -24,7 +16,7 @@ rule reference_convergence:
     output:
         dataset="results/simulations/{experiment}/{integrator}/{case}.nc",
     params:
-        job=convergence_params,
+        job=lambda w: canonical_json(PLANS[w.experiment].jobs[f"{w.integrator}/{w.case}"]),
     log:
         "results/logs/reference_convergence/{experiment}/{integrator}/{case}.log",
     wildcard_constraints:
@@ -37,11 +29,12 @@ rule reference_convergence:
 rule measure_convergence:
     input:
         code=MEASURE_CODE,
-        reference=convergence_reference,
+        reference=lambda w: [f"results/simulations/{w.experiment}/{ref}.nc"
+                             for ref in [reference_of(f"{w.integrator}/{w.case}")] if ref],
     output:
         dataset="results/simulations/{experiment}/{integrator}/{case}.nc",
     params:
-        job=convergence_params,
+        job=lambda w: canonical_json(PLANS[w.experiment].jobs[f"{w.integrator}/{w.case}"]),
     log:
         "results/logs/measure_convergence/{experiment}/{integrator}/{case}.log",
     wildcard_constraints:
