@@ -124,7 +124,7 @@ class _Kernel:
             if self.coupled:
                 slow = np.isin(self.comp, self.comp[slow])
             S = np.flatnonzero(slow)
-            V_new[S], x_new[S], g_new[S] = self._rounds(S, t0, lo, hi)
+            V_new[S], x_new[S], g_new[S] = self._rounds(S, t0, lo, hi, (V_new[S], x_new[S], g_new[S]))
         self.V, self.x, self.g = V_new, x_new, g_new
 
     def _comp_min(self, S, values):
@@ -134,51 +134,71 @@ class _Kernel:
         np.minimum.at(out, self.comp[S], values)
         return out[self.comp[S]]
 
-    def _rounds(self, S, t0, lo, hi):
-        """Advance the neurons S (whole components) through one step, event by event."""
+    def _rounds(self, S, t0, lo, hi, trial):
+        """Advance the neurons S (whole components) through one step, event by event.
+
+        ``trial`` holds V, x, g of S after a free full step; it is the first
+        round's advance when no neuron of S has an event or a refractory period
+        ending in this step.
+        """
         h = self.h
         V, x, g = self.V[S].copy(), self.x[S].copy(), self.g[S].copy()
         tau, theta, c = self.tau[S], self.theta[S], {k: v[S] for k, v in self.c.items()}
-        pos = np.full(self.n, -1)
-        pos[S] = np.arange(S.size)
-        ev_pos, ev_off = pos[self.ev_tgt[lo:hi]], self.ev_off[lo:hi]
-        pending = np.ones(hi - lo, dtype=bool)
+        events = hi > lo
+        pos = None
+        if events or self.coupled:
+            pos = np.full(self.n, -1)
+            pos[S] = np.arange(S.size)
+        if events:
+            ev_pos, ev_off = pos[self.ev_tgt[lo:hi]], self.ev_off[lo:hi]
+            pending = np.ones(hi - lo, dtype=bool)
+        rel = self.release[S] - t0 if self.has_ref else None
+        use_trial = not events and (rel is None or bool(np.all(rel <= 0)))
         clock = np.zeros(S.size)
         count = np.zeros(S.size, dtype=np.int64)
         while True:
             stop = np.full(S.size, h)
-            if pending.any():
+            if events and pending.any():
                 np.minimum.at(stop, ev_pos[pending], ev_off[pending])
-            stop = self._comp_min(S, stop)
-            rel = self.release[S] - t0
-            V_end, x1, g1, start = self._advance(V, x, g, clock, stop, rel, tau, c)
+                stop = self._comp_min(S, stop)
+            if use_trial:
+                V_end, x1, g1, start = trial[0], x, g, clock
+                use_trial = False
+            else:
+                V_end, x1, g1, start = self._advance(V, x, g, clock, stop, rel, tau, c)
             cand = V_end >= theta
-            spikers = cand
+            spikers = None
             if cand.any():
                 ci = np.flatnonzero(cand)
                 sigma = np.full(S.size, np.inf)
                 sigma[ci] = start[ci] + crossing_time(V[ci], x1[ci], g1[ci], stop[ci] - start[ci], tau[ci],
                                                       theta[ci], {k: v[ci] for k, v in c.items()})
                 first = self._comp_min(S, sigma)
-                spikers = cand & (sigma <= first)
+                spikers = np.flatnonzero(cand & (sigma <= first))
                 stop = np.minimum(stop, first)
-                V_end = self._advance(V, x, g, clock, stop, rel, tau, c)[0]
+                if self.coupled:    # the others of a component stop at its first crossing too
+                    V_end = self._advance(V, x, g, clock, stop, rel, tau, c)[0]
             x, g = synapse(x, g, stop - clock, tau)
             V, clock = V_end, stop
-            if spikers.any():
-                self._spike(S, np.flatnonzero(spikers), t0 + clock, V, x, pos, count)
-            if pending.any():
+            if spikers is not None:
+                self._spike(S, spikers, t0 + clock, V, x, pos, count)
+                if rel is not None:
+                    rel[spikers] = self.release[S[spikers]] - t0
+            if events and pending.any():
                 due = pending & (ev_off <= clock[ev_pos])
                 np.add.at(x, ev_pos[due], self.g_star[S][ev_pos[due]])
                 pending &= ~due
-            if not (clock < h).any():
-                return V, x, g
+            if spikers is None and (not events or bool(np.all(clock >= h))):
+                return V, x, g              # every neuron of S has reached the end of the step
 
     @staticmethod
     def _advance(V, x, g, clock, stop, rel, tau, c):
         """V at ``stop``: held until the end of the refractory period, then free with g at its mean."""
-        start = np.maximum(clock, np.minimum(rel, stop))
-        x1, g1 = synapse(x, g, start - clock, tau)
+        if rel is None:
+            start, x1, g1 = clock, x, g
+        else:
+            start = np.maximum(clock, np.minimum(rel, stop))
+            x1, g1 = synapse(x, g, start - clock, tau)
         L = stop - start
         return membrane(V, mean_g(x1, g1, L, tau), L, c), x1, g1, start
 
@@ -192,7 +212,7 @@ class _Kernel:
         self.spikes_neuron.append(gi)
         self.spikes_time.append(t_sp)
         count[si] += 1
-        if count.max() > MAX_SPIKES_PER_STEP:
+        if count[si].max() > MAX_SPIKES_PER_STEP:
             bad = S[count > MAX_SPIKES_PER_STEP]
             raise SimulationError(
                 f"neuron(s) {bad[:5].tolist()} fired more than {MAX_SPIKES_PER_STEP} times within one time "

@@ -19,6 +19,7 @@ import numpy as np
 # A crossing time is refined until it moves by less than this fraction of the interval.
 CROSSING_RTOL = 1e-13
 CROSSING_MAX_ITER = 60
+TINY = 1e-300
 
 
 def coefficients(p: dict) -> dict:
@@ -43,12 +44,9 @@ def mean_weights(s, tau):
     w_g = (1 - e^{-u}) / u and w_x = (1 - (1 + u) e^{-u}) / u with u = s / tau
     (the integrals of e^{-t/tau} and (t/tau) e^{-t/tau}); 1 and 0 at s = 0.
     """
-    u = np.asarray(s / tau, dtype=np.float64)
+    u = np.maximum(s / tau, TINY)               # at s = 0 this gives exactly 1 and 0
     one_minus = -np.expm1(-u)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        w_g = np.where(u > 0, one_minus / u, 1.0)
-        w_x = np.where(u > 0, (one_minus - u * np.exp(-u)) / u, 0.0)
-    return w_g, w_x
+    return one_minus / u, (one_minus - u * np.exp(-u)) / u
 
 
 def mean_g(x, g, s, tau):
@@ -73,25 +71,44 @@ def _crossing_length(V, gbar, theta, c):
     return np.where(v_inf > theta, out, np.nan)
 
 
+def _value_and_slope(V, x, g, s, tau, c):
+    """V(s) as in :func:`membrane` with g at its mean over [0, s], and its derivative in s."""
+    u = np.maximum(s / tau, TINY)
+    decay = np.exp(-u)
+    one_minus = -np.expm1(-u)
+    gbar = (one_minus * g + (one_minus - u * decay) * x) / u
+    g_end = (g + x * u) * decay
+    dgbar = (g_end - gbar) / np.maximum(s, TINY)              # d(mean)/ds = (g(s) - mean) / s
+    a = c["a0"] + c["a1"] * gbar
+    v_inf = (c["b0"] + c["b1"] * gbar) / a
+    E = np.exp(-a * s)
+    value = V - (v_inf - V) * np.expm1(-a * s)
+    slope = a * (v_inf - V) * E + ((c["b1"] - v_inf * c["a1"]) / a * (1 - E) - (V - v_inf) * E * s * c["a1"]) * dgbar
+    return value, slope
+
+
 def crossing_time(V, x, g, L, tau, theta, c):
     """Where V, integrated from (V, x, g) as in :func:`membrane`, first reaches theta in [0, L].
 
     The caller guarantees V(L) >= theta. F(s) = V(s; mean of g over [0, s]) - theta
-    is continuous with F(L) >= 0. The fixed-point map s -> (crossing time with g
-    held at its mean over [0, s]) converges to the root in a few iterations
-    (in one when g is constant); a bracket [lo, hi] with F(lo) < 0 <= F(hi)
-    replaces a proposal that leaves it by bisection, so the result always lies
-    in the bracket. Returns 0 where V already is at or above theta.
+    is continuous with F(L) >= 0. The first guess holds g at its mean over [0, L]
+    (exact when g is constant); Newton steps on F with its exact derivative then
+    converge quadratically. A bracket [lo, hi] with F(lo) < 0 <= F(hi) replaces
+    a step that leaves it by bisection, so the result always lies in the bracket.
+    Returns 0 where V already is at or above theta.
     """
     lo = np.zeros_like(L)
     hi = np.array(L, dtype=np.float64)
-    s = hi.copy()
+    s = np.fmin(_crossing_length(V, mean_g(x, g, L, tau), theta, c), hi)     # NaN -> hi
+    if not (x.any() or g.any()):                                             # no conductance: s is exact
+        return np.where(V >= theta, 0.0, s)
     for _ in range(CROSSING_MAX_ITER):
-        gbar = mean_g(x, g, s, tau)
-        above = membrane(V, gbar, s, c) >= theta
+        value, slope = _value_and_slope(V, x, g, s, tau, c)
+        above = value >= theta
         hi = np.where(above, s, hi)
         lo = np.where(above, lo, s)
-        proposal = _crossing_length(V, gbar, theta, c)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            proposal = s - (value - theta) / slope
         bad = ~((proposal >= lo) & (proposal <= hi))
         proposal = np.where(bad, 0.5 * (lo + hi), proposal)
         done = np.abs(proposal - s) <= CROSSING_RTOL * L
