@@ -13,7 +13,7 @@ solve also restarts, so the right-hand side is smooth within every solve.
 It takes the same :class:`~lifsim.sim.Batch` as the integrators (the batch's dt
 only sets the times at which traces are returned) and returns a
 :class:`~lifsim.sim.Result`. It is meant for a few neurons (one neuron, the
-coupled pair): it is about a thousand times slower than the integrators.
+coupled pair): it restarts at every spike and is not vectorised over neurons.
 """
 from __future__ import annotations
 

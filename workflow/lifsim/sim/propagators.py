@@ -20,6 +20,7 @@ import numpy as np
 CROSSING_RTOL = 1e-13
 CROSSING_MAX_ITER = 60
 TINY = 1e-300
+NEWTON_ACCEPT = 1e-7          # ~ sqrt(CROSSING_RTOL): the next Newton step would be below CROSSING_RTOL
 
 
 def coefficients(p: dict) -> dict:
@@ -111,7 +112,9 @@ def crossing_time(V, x, g, L, tau, theta, c):
             proposal = s - (value - theta) / slope
         bad = ~((proposal >= lo) & (proposal <= hi))
         proposal = np.where(bad, 0.5 * (lo + hi), proposal)
-        done = np.abs(proposal - s) <= CROSSING_RTOL * L
+        step = np.abs(proposal - s)
+        # a Newton step of size d leaves an error of order d^2 / L: accept it once d < sqrt(rtol) L
+        done = (step <= CROSSING_RTOL * L) | (~bad & (step <= NEWTON_ACCEPT * L))
         s = proposal
         if done.all():
             break
