@@ -14,6 +14,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/analyse.smk"
 include: "workflow/rules/plot.smk"
+include: "workflow/rules/convergence.smk"
 
 
 # Cheap steps run inside the main snakemake process, not as cluster jobs (no effect on a local run);

@@ -34,6 +34,11 @@ def tiny_config() -> dict:
     exps["synchrony_map"]["duration"] = "100 ms"
     exps["synchrony_map"]["sweep"] = {"g_star": ["20 nS", "40 nS"], "tau_syn": ["5 ms", "10 ms"], "t_ref": ["0 ms", "2 ms"]}
     exps["coupled_pair"]["duration"] = "30 ms"
+    conv = exps["convergence"]
+    conv["dts"] = ["0.2 ms", "0.1 ms", "0.05 ms"]
+    conv["fi_curve"] = {"duration": "100 ms", "I_e": {"start": "3 nA", "stop": "5 nA", "num": 3}}
+    conv["synaptic_response"]["duration"] = "30 ms"
+    conv["coupled_pair"]["duration"] = "30 ms"
     cfg["figures"] = {"formats": ["png"], "dpi": 40, "width": 5.0}
     return cfg
 

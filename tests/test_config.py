@@ -15,7 +15,7 @@ def resolved(cfg):
 
 def test_default_config_resolves_to_the_notebook_jobs():
     _, plans = load(REPO / "config.yaml")
-    assert sorted(plans) == ["coupled_pair", "fi_curve", "initial_conditions", "synaptic_response",
+    assert sorted(plans) == ["convergence", "coupled_pair", "fi_curve", "initial_conditions", "synaptic_response",
                              "synchrony_map"]
     assert sorted(plans["synaptic_response"].jobs) == ["excitatory", "inhibitory", "shunting"]
     assert sorted(plans["fi_curve"].jobs) == ["duration-100ms", "duration-500ms"]

@@ -23,7 +23,8 @@ from .params import NEURON_PARAMS, TRACE_VARIABLES
 
 TRACE_ENCODING = {"dtype": "float32", "zlib": True, "complevel": 4, "shuffle": True}
 
-SPIKE_CONVENTION = ("a presynaptic spike makes x jump by g_star at the grid point nearest to its time; "
+SPIKE_CONVENTION = ("a presynaptic spike makes x jump by g_star at the grid point nearest to its time "
+                    "(euler) or at its own time (exact); "
                     "an emitted spike is the time V reaches V_thr (a grid point for euler, "
                     "the crossing inside the step for exact), after which V := V_reset")
 
@@ -77,7 +78,7 @@ def job_variables(params: dict, result) -> dict:
         data_vars[key] = _var(pick(summary[key]), ndims, "time", long_name)
     data_vars["runaway_onset"] = _var(
         pick(result.runaway_onset), ndims, "time",
-        "first time the neuron fired on two consecutive time steps (NaN: never)")
+        "first time the neuron fired twice within one time step, on consecutive steps for euler (NaN: never)")
     data_vars["V_init"] = _var(pick(result.V0), ndims, "voltage", "initial membrane potential")
     for name, value in params["neuron"].items():
         dimension, long_name = NEURON_PARAMS[name]
@@ -93,8 +94,8 @@ def job_variables(params: dict, result) -> dict:
         "presynaptic_spikes_ms": json.dumps([t * 1e3 for t in params["presynaptic_spikes"]]),
         "coupling": json.dumps(params["coupling"]),
         "spike_convention": SPIKE_CONVENTION,
-        "runaway": (f"{n_runaway} neuron(s) fired on consecutive time steps: spike times there are limited "
-                    "by dt" if n_runaway else "none"),
+        "runaway": (f"{n_runaway} neuron(s) fired twice within one time step (see runaway_onset)"
+                    if n_runaway else "none"),
     }
     if "seed" in params["V_init"]:
         attrs["seed"] = params["V_init"]["seed"]

@@ -16,6 +16,8 @@ def analyse(kind: str, ds, options: dict):
         from .trains import analyse_pair as fn
     elif kind == "pair_grid":
         from .synchrony import analyse_synchrony as fn
+    elif kind == "convergence":
+        from .convergence import analyse_convergence as fn
     else:
         raise ValueError(f"no analysis for experiment kind {kind!r}")
     out = fn(ds, options)

@@ -20,9 +20,19 @@ def analyse_fi(ds: xr.Dataset, options: dict) -> xr.Dataset:
     rate = xr.DataArray(np.stack([isi, cnt]), dims=("estimator",) + dims,
                         coords={"estimator": ["isi", "count"], **{d: ds[d] for d in dims}},
                         attrs={"long_name": "firing rate", "units": "Hz",
-                               "comment": "isi: 1 / mean inter-spike interval (0 with no spike, NaN with "
-                                          "one); exact for periodic firing once two spikes exist. count: "
-                                          "spike count / duration, quantised to 1 / duration."})
+                               "comment": "isi: 1 / mean inter-spike interval, (count - 1) / (last - first) "
+                                          "(0 with no spike, NaN with one). Under constant input the firing is "
+                                          "deterministic and periodic: every interval after the first spike "
+                                          "starts at V_reset and lasts one period, so the estimator has no "
+                                          "bias once two spikes exist (the initial voltage only shifts the "
+                                          "first spike); what remains is the integrator's spike-time error "
+                                          "(euler: grid spike times and first-order error, up to about "
+                                          "2 rate^2 dt; exact: rounding). count: spike count / duration, "
+                                          "quantised to "
+                                          "1 / duration: it misses the fraction of a period between the last "
+                                          "spike and the end of the run and depends on the first spike's "
+                                          "phase, an error of up to 1 / duration that shrinks only as the "
+                                          "duration grows."})
     rate_analytical = xr.DataArray(analytic, dims=("I_e",), coords={"I_e": ds["I_e"]},
                                    attrs={"long_name": "analytical firing rate of the LIF neuron", "units": "Hz"})
     error = (rate - rate_analytical).assign_attrs(long_name="rate minus analytical rate", units="Hz")

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import math
 
+from .convergence import build_convergence
 from .errors import ConfigError, join
 from .resolve import (ExperimentPlan, check_dt, check_memory, draw_spec, quantity,
                       resolve_neuron, time_label)
 from .sweeps import chunk_name, chunks, expand, parse_sweep, size
 
-KINDS = ("synaptic_response", "initial_conditions", "fi_curve", "coupled_pair", "pair_grid")
+KINDS = ("synaptic_response", "initial_conditions", "fi_curve", "coupled_pair", "pair_grid", "convergence")
 DEFAULT_RECORD = ["V", "I_m", "I_syn", "g_syn", "x"]
 
 
@@ -35,7 +36,7 @@ def plan(config: dict) -> dict[str, ExperimentPlan]:
         builder = BUILDERS[exp["kind"]]
         jobs = builder(name, exp, common, seed, path)
         for job_name, params in jobs.items():
-            check_memory(params, path)
+            check_memory(params.get("job", params), path)   # a convergence job holds its simulation in "job"
         plans[name] = ExperimentPlan(name=name, kind=exp["kind"], jobs=jobs,
                                      analysis=analysis, figures=figures)
     return plans
@@ -217,8 +218,9 @@ def _coupled_pair(name, exp, common, seed, path):
 
 
 BUILDERS = {"synaptic_response": _synaptic_response, "initial_conditions": _initial_conditions,
-            "fi_curve": _fi_curve, "coupled_pair": _coupled_pair, "pair_grid": _pair_grid}
+            "fi_curve": _fi_curve, "coupled_pair": _coupled_pair, "pair_grid": _pair_grid,
+            "convergence": build_convergence}
 
 # The figures each kind draws: file stems after the experiment name ("" -> <experiment>.png).
 FIGURES = {"synaptic_response": [""], "initial_conditions": [""], "fi_curve": [""],
-           "coupled_pair": ["", "_variants"], "pair_grid": [""]}
+           "coupled_pair": ["", "_variants"], "pair_grid": [""], "convergence": [""]}

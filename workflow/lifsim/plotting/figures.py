@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .convergence import plot_convergence
 from .style import new_figure, style_of
 from .synchrony import plot_synchrony
 
@@ -101,4 +102,4 @@ def _changes(ds, base, cond) -> str:
 
 
 PLOTTERS = {"synaptic_response": plot_synaptic, "initial_conditions": plot_trials, "fi_curve": plot_fi,
-            "coupled_pair": plot_pair, "pair_grid": plot_synchrony}
+            "coupled_pair": plot_pair, "pair_grid": plot_synchrony, "convergence": plot_convergence}

@@ -74,7 +74,7 @@ def simulate(params: dict, threads: int | None = None) -> Result:
     n_runaway = int(np.isfinite(result.runaway_onset).sum())
     if n_runaway:
         first = np.nanmin(result.runaway_onset) * 1e3
-        log.warning("%s: %d neuron(s) fired on consecutive time steps (runaway), first at %.4g ms; "
-                    "spike times there are limited by dt. A refractory period (t_ref) prevents this.",
-                    where, n_runaway, first)
+        log.warning("%s: %d neuron(s) fired twice within one time step (euler: on consecutive steps) "
+                    "(runaway), first at %.4g ms; euler's spike times there are limited by dt. A refractory "
+                    "period (t_ref) prevents this.", where, n_runaway, first)
     return result

@@ -1,0 +1,152 @@
+"""The convergence study: each integrator at each dt against the analytical rate or the reference.
+
+Jobs are built by ``lifsim.config.convergence``. A reference job solves its case
+once with ``lifsim.reference`` at the finest dt and stores the result in
+float64 (the float32 traces of ordinary job datasets would hide errors below
+about 30 nV). A measurement job runs one integrator at every dt and stores one
+error per dt:
+
+``rate``        largest relative error of the ISI rate, 1 / mean ISI, against the
+                analytical rate over the swept currents that fire at least twice
+``trace``       largest |V - V_ref| over the job's grid points
+``spike_time``  largest |t - t_ref| over the spikes both runs have (same neuron,
+                same spike index), with the difference in spike counts beside it
+
+``gather`` stacks the measurement jobs into the experiment's dataset, with
+dimensions ``integrator`` and ``dt`` (and ``condition`` for the coupled pair).
+"""
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from . import provenance
+
+ERROR_VARIABLES = {  # measure -> (variable, long name, units)
+    "rate": ("rate_error", "largest relative error of the ISI rate against the analytical rate, over the "
+                           "swept currents above rheobase", "1"),
+    "trace": ("trace_error", "largest |V - V_reference| on the grid after the presynaptic spike(s)", "mV"),
+    "spike_time": ("spike_time_error", "largest |spike time - reference spike time|, same neuron and "
+                                       "spike index", "ms"),
+}
+
+
+def _trains(neuron: np.ndarray, time: np.ndarray, n: int) -> list[np.ndarray]:
+    return [time[neuron == i] for i in range(n)]
+
+
+def reference_dataset(params: dict) -> xr.Dataset:
+    """Solve a case with the reference solver: V (mV, float64) on the finest grid and the spike trains."""
+    from .reference import solve_reference
+    from .sim import from_params
+
+    batch = from_params(params["job"])
+    res = solve_reference(batch, rtol=params["rtol"], atol=params["atol"])
+    return xr.Dataset({
+        "V": (("time", "neuron"), res.traces["V"] * 1e3, {"long_name": "membrane potential", "units": "mV"}),
+        "spike_time": (("spike",), res.spike_time * 1e3, {"long_name": "spike time", "units": "ms"}),
+        "spike_count": (("neuron",), res.spike_counts().astype(np.int32),
+                        {"long_name": "number of spikes of each train", "sample_dimension": "spike"}),
+    }, coords={"time": ("time", res.times * 1e3, {"long_name": "time", "units": "ms"}),
+               "neuron": ("neuron", np.arange(batch.n), {"long_name": "neuron index"})},
+        attrs={"title": f"lifsim convergence reference: {params['case']}", "Conventions": "CF-1.10",
+               "solver": "scipy.integrate.solve_ivp, DOP853, threshold events, reset at each event",
+               **provenance.attributes(params)})
+
+
+def _rate_error(params: dict, result) -> float:
+    from .analysis.rates import analytical_rate, isi_rate
+
+    p = params["job"]["neuron"]
+    from .sim.batch import grid_points
+
+    currents = grid_points(params["job"]["grid"])["I_e"]
+    trains = _trains(result.spike_neuron, result.spike_time, currents.size)
+    count = np.array([t.size for t in trains])
+    first = np.array([t[0] if t.size else np.nan for t in trains])
+    last = np.array([t[-1] if t.size else np.nan for t in trains])
+    rate = isi_rate(count, first, last)
+    exact = analytical_rate(currents, p["tau_m"], p["R_m"], p["E_m"], p["V_thr"], p["V_reset"], p["t_ref"])
+    use = (exact > 0) & (count >= 2)
+    return float(np.max(np.abs(rate[use] - exact[use]) / exact[use])) if use.any() else np.nan
+
+
+def _trace_error(result, ref: xr.Dataset, dt: float) -> float:
+    ref_dt = float(ref["time"][1] - ref["time"][0]) * 1e-3
+    stride = int(round(dt / ref_dt))
+    v_ref = ref["V"].values[::stride] * 1e-3
+    return float(np.max(np.abs(result.traces["V"] - v_ref))) * 1e3
+
+
+def _spike_time_error(result, ref: xr.Dataset) -> tuple[float, int]:
+    n = ref.sizes["neuron"]
+    ref_neuron = np.repeat(np.arange(n), ref["spike_count"].values)
+    ref_trains = _trains(ref_neuron, ref["spike_time"].values * 1e-3, n)
+    trains = _trains(result.spike_neuron, result.spike_time, n)
+    worst, count_diff = 0.0, 0
+    for a, b in zip(trains, ref_trains):
+        m = min(a.size, b.size)
+        if m:
+            worst = max(worst, float(np.max(np.abs(a[:m] - b[:m]))))
+        if abs(a.size - b.size) > abs(count_diff):
+            count_diff = a.size - b.size
+    return worst * 1e3, count_diff
+
+
+def measure_dataset(params: dict, reference: xr.Dataset | None) -> xr.Dataset:
+    """Run the job's integrator at every dt and measure its error (one value per dt)."""
+    from .sim import simulate
+
+    errors, count_diff = [], []
+    for dt in params["dts"]:
+        result = simulate({**params["job"], "dt": dt})
+        if params["measure"] == "rate":
+            errors.append(_rate_error(params, result))
+        elif params["measure"] == "trace":
+            errors.append(_trace_error(result, reference, dt))
+        else:
+            err, diff = _spike_time_error(result, reference)
+            errors.append(err)
+            count_diff.append(diff)
+    name, long_name, units = ERROR_VARIABLES[params["measure"]]
+    data = {name: (("dt",), np.asarray(errors, dtype=np.float64), {"long_name": long_name, "units": units})}
+    if count_diff:
+        data["spike_count_difference"] = (("dt",), np.asarray(count_diff, dtype=np.int32), {
+            "long_name": "spike count minus reference spike count (largest in magnitude over the neurons)"})
+    return xr.Dataset(data, coords={"dt": ("dt", np.asarray(params["dts"]) * 1e3,
+                                           {"long_name": "integration time step", "units": "ms"})},
+                      attrs={"integrator": params["integrator"], "case": params["case"],
+                             "condition": params["condition"], "measure": params["measure"],
+                             **provenance.attributes(params)})
+
+
+def gather(parts: dict[str, xr.Dataset], experiment: str) -> xr.Dataset:
+    """Stack measurement datasets (``{job name: dataset}``) along ``integrator`` (and ``condition``)."""
+    import json
+
+    integrators = sorted({ds.attrs["integrator"] for ds in parts.values()}, key=["euler", "exact"].index)
+    out = {}
+    for measure, (name, _, _) in ERROR_VARIABLES.items():
+        mine = [ds for ds in parts.values() if ds.attrs["measure"] == measure]
+        if not mine:
+            continue
+        conditions = sorted({ds.attrs["condition"] for ds in mine})
+        rows = []
+        for integ in integrators:
+            by_cond = {ds.attrs["condition"]: ds for ds in mine if ds.attrs["integrator"] == integ}
+            rows.append(xr.concat([by_cond[c].drop_attrs(deep=False) for c in conditions], dim="condition"))
+        stacked = xr.concat(rows, dim="integrator")
+        if measure == "spike_time":
+            stacked = stacked.assign_coords(condition=("condition", conditions, {"long_name": "coupled-pair setting"}))
+        else:
+            stacked = stacked.isel(condition=0, drop=True)
+        out.update(stacked.data_vars)
+    ds = xr.Dataset(out).assign_coords(
+        integrator=("integrator", integrators, {"long_name": "integration method (lifsim.sim)"}))
+    params = {job: json.loads(part.attrs["lifsim_params"]) for job, part in sorted(parts.items())}
+    ds.attrs = {"title": f"lifsim convergence study: {experiment}", "Conventions": "CF-1.10",
+                "experiment": experiment, "kind": "convergence",
+                "reference": "scipy.integrate.solve_ivp (DOP853) with threshold events; rtol and atol in "
+                             "lifsim_params",
+                **provenance.attributes(params)}
+    return ds
