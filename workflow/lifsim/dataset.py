@@ -77,7 +77,6 @@ def job_dataset(params: dict, result) -> xr.Dataset:
         "Conventions": "CF-1.10",
         "source": "lifsim conductance-based leaky integrate-and-fire model",
         "experiment": params["experiment"], "kind": params["kind"], "condition": params["condition"],
-        "integrator": params["integrator"], "dt_ms": params["dt"] * 1e3,
         "duration_ms": params["duration"] * 1e3, "reset": int(params["reset"]),
         "presynaptic_spikes_ms": json.dumps([t * 1e3 for t in params["presynaptic_spikes"]]),
         "coupling": json.dumps(params["coupling"]),
@@ -85,8 +84,6 @@ def job_dataset(params: dict, result) -> xr.Dataset:
         "runaway": (f"{n_runaway} neuron(s) fired on consecutive time steps: spike times there are limited "
                     "by dt" if n_runaway else "none"),
     }
-    if "seed" in params["V_init"]:
-        attrs["seed"] = params["V_init"]["seed"]
     attrs.update(provenance.attributes(params))
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
@@ -118,12 +115,12 @@ def gather(datasets: dict[str, xr.Dataset], dim: str, experiment: str, coord=Non
     for name in names:  # keep the attributes of the first job that describe the whole experiment
         first = datasets[name].attrs
         break
-    out.attrs = {k: first[k] for k in ("Conventions", "source", "experiment", "kind", "integrator",
-                                        "spike_convention") if k in first}
+    out.attrs = {k: first[k] for k in ("Conventions", "source", "experiment", "kind", "spike_convention")
+                 if k in first}
     out.attrs["title"] = f"lifsim {first['kind']} experiment: {experiment}"
     out.attrs["runaway"] = "; ".join(f"{n}: {datasets[n].attrs['runaway']}" for n in names
                                      if datasets[n].attrs.get("runaway", "none") != "none") or "none"
-    out.attrs.update(provenance.attributes(params))
+    out.attrs.update(provenance.attributes(params, list(params.values())))
     return out
 
 
