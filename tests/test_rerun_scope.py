@@ -103,7 +103,6 @@ def code_edit(relpath: str):
     return text_edit(relpath, lambda text: text + "\nEDITED_BY_TEST = True\n")
 
 
-
 def _set(path: str, value):
     """An edit setting one dotted key path of the config."""
     *parents, last = path.split(".")
@@ -216,6 +215,7 @@ ROWS = [
     pytest.param(code_edit("workflow/lifsim/plotting/style.py"), figures(), id="plotting-style-source"),
     pytest.param(code_edit("workflow/lifsim/plotting/figures.py"), figures(), id="plotting-source"),
     pytest.param(code_edit("workflow/scripts/plot.py"), figures(), id="plot-script"),
+    pytest.param(code_edit("workflow/lifsim/archive/bundle.py"), set(), id="archive-source-not-in-all"),
     # spelling only: nothing reruns
     pytest.param(text_edit("config.yaml", _comment_every_line), set(), id="comments"),
     pytest.param(_reorder, set(), id="key-order"),
