@@ -33,7 +33,8 @@ def plan(config: dict) -> dict[str, ExperimentPlan]:
         jobs = builder(name, exp, common, seed, path)
         for job_name, params in jobs.items():
             check_memory(params, path)
-        used = {k: v for k, v in analysis.items() if k in ANALYSIS_OPTIONS[exp["kind"]]}
+        reads = ANALYSIS_OPTIONS.get(exp["kind"], tuple(analysis))  # a kind not listed gets every option
+        used = {k: v for k, v in analysis.items() if k in reads}
         plans[name] = ExperimentPlan(name=name, kind=exp["kind"], jobs=jobs, analysis=used, figures=figures)
     return plans
 
