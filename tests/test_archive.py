@@ -5,6 +5,7 @@ import copy
 import hashlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -73,6 +74,10 @@ def test_archive_name_is_the_hash_of_the_resolved_config(archived):
         top = archived["tar"].name.removesuffix(".tar")
         assert {m.name.removeprefix(top + "/") for m in tar.getmembers()} == MEMBERS
         stored = tar.extractfile(f"{top}/config/resolved.json").read()
+        readme = tar.extractfile(f"{top}/README.txt").read().decode()
+    for member in MEMBERS:  # each file described: its path on a line, then what it holds
+        assert re.search(rf"^  {re.escape(member)}\n      \S", readme, flags=re.MULTILINE), member
+    assert "dimensions: duration = 2, I_e = 12" in readme
     assert stored.decode() == resolved
     assert top == "lifsim-" + hashlib.sha256(stored).hexdigest()[:16]
 
