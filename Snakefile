@@ -2,6 +2,7 @@
 #
 #   snakemake -c4            run every experiment (the default target `all`)
 #   snakemake -c4 -n         show what would run, and why
+#   snakemake -c4 archive    archive datasets, analysis and figures: results/archive/lifsim-<hash>.tar
 #
 # Data flow: config.yaml -> simulate_job -> gather_experiment -> analyse_experiment -> plot_<experiment>
 # Outputs: results/{simulations,datasets,analysis,figures,logs}/ (see README.md).
@@ -15,6 +16,7 @@ include: "workflow/rules/simulate.smk"
 include: "workflow/rules/analyse.smk"
 include: "workflow/rules/plot.smk"
 include: "workflow/rules/convergence.smk"
+include: "workflow/rules/archive.smk"
 
 
 # Cheap steps run inside the main snakemake process, not as cluster jobs (no effect on a local run);

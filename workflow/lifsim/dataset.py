@@ -89,7 +89,6 @@ def job_variables(params: dict, result) -> dict:
         "Conventions": "CF-1.10",
         "source": "lifsim conductance-based leaky integrate-and-fire model",
         "experiment": params["experiment"], "kind": params["kind"], "condition": params["condition"],
-        "integrator": params["integrator"], "dt_ms": params["dt"] * 1e3,
         "duration_ms": params["duration"] * 1e3, "reset": int(params["reset"]),
         "presynaptic_spikes_ms": json.dumps([t * 1e3 for t in params["presynaptic_spikes"]]),
         "coupling": json.dumps(params["coupling"]),
@@ -97,8 +96,6 @@ def job_variables(params: dict, result) -> dict:
         "runaway": (f"{n_runaway} neuron(s) fired twice within one time step (see runaway_onset)"
                     if n_runaway else "none"),
     }
-    if "seed" in params["V_init"]:
-        attrs["seed"] = params["V_init"]["seed"]
     attrs.update(provenance.attributes(params))
     return {"coords": coords, "data_vars": data_vars, "attrs": attrs}
 

@@ -17,7 +17,7 @@ import numpy as np
 from . import provenance, spikes
 from .dataset import TRACE_ENCODING
 
-KEEP_ATTRS = ("Conventions", "source", "experiment", "kind", "integrator", "spike_convention")
+KEEP_ATTRS = ("Conventions", "source", "experiment", "kind", "spike_convention")
 
 
 def _decoded(ds):
@@ -89,5 +89,5 @@ def gather_experiment(kind: str, experiment: str, datasets: dict):
     out.attrs["title"] = f"lifsim {first['kind']} experiment: {experiment}"
     out.attrs["runaway"] = "; ".join(f"{n}: {ds.attrs['runaway']}" for n, ds in sorted(datasets.items())
                                      if ds.attrs.get("runaway", "none") != "none") or "none"
-    out.attrs.update(provenance.attributes(params))
+    out.attrs.update(provenance.attributes(params, list(params.values())))
     return out

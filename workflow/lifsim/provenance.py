@@ -21,6 +21,12 @@ def software_versions() -> dict:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
+    try:  # the C libraries under netCDF4 decide the bytes of a .nc file
+        import netCDF4
+
+        out["netcdf_c"], out["hdf5"] = netCDF4.__netcdf4libversion__, netCDF4.__hdf5libversion__
+    except ImportError:
+        out["netcdf_c"] = out["hdf5"] = "not installed"
     return out
 
 
@@ -38,10 +44,34 @@ def git_commit() -> str:
     return head + ("-dirty" if dirty else "")
 
 
-def attributes(params) -> dict:
-    """Global attributes: the resolved parameters (canonical JSON), their SHA-256 and the software."""
+NO_SEED = "none (no random draws)"
+
+
+def run_settings(jobs: list[dict]) -> dict:
+    """``integrator``, ``dt_ms`` and ``seed`` of the simulation jobs a dataset comes from.
+
+    A value shared by all jobs is stored once; differing values as a list. ``seed``
+    is the global seed when the initial voltages were drawn, else :data:`NO_SEED`
+    (the seed is no job's parameter then, so changing it reruns nothing there).
+    """
+    def one_or_list(values):
+        values = sorted(set(values))
+        return values[0] if len(values) == 1 else values
+
+    jobs = [job.get("job", job) for job in jobs]  # a convergence job holds its simulation in "job"
+    seeds = [job["V_init"]["seed"] for job in jobs if "seed" in job.get("V_init", {})]
+    return {"integrator": one_or_list(job["integrator"] for job in jobs),
+            "dt_ms": one_or_list(job["dt"] * 1e3 for job in jobs),
+            "seed": one_or_list(seeds) if seeds else NO_SEED}
+
+
+def attributes(params, jobs: list[dict] | None = None) -> dict:
+    """Global attributes: the resolved parameters (canonical JSON) and their SHA-256, the integrator, dt and
+    seed of the simulation ``jobs`` behind the data (default: ``params`` is one job's), and the software that
+    made it (no time stamp)."""
     text = canonical_json(params)
     attrs = {"lifsim_params": text, "lifsim_params_sha256": sha256(text),
+             **run_settings([params] if jobs is None else jobs),
              "lifsim_version": __version__, "git_commit": git_commit()}
     for name, version in software_versions().items():
         attrs[f"version_{name}"] = version

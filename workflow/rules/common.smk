@@ -14,10 +14,13 @@ from lifsim.config import FIGURES, ConfigError, canonical_json, load_yaml, plan,
 from lifsim.config.resources import job_mem_mb  # noqa: E402
 
 
+# The config file(s) in use: --configfile ones, else config.yaml.
+CONFIG_FILES = [str(p) for p in workflow.overwrite_configfiles] or ["config.yaml"]
+
+
 def _load_config():
-    files = [str(p) for p in workflow.overwrite_configfiles] or ["config.yaml"]
     merged = {}
-    for path in files:
+    for path in CONFIG_FILES:
         merged.update(load_yaml(path))  # strict: duplicate keys and YAML errors with line/column
     merged.update(config)  # --config KEY=VALUE overrides
     validate_structure(merged)  # unknown keys with "did you mean", types, defaults

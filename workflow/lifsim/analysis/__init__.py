@@ -1,6 +1,8 @@
 """Rates and derived numbers, computed from an experiment's dataset (no file access)."""
 from __future__ import annotations
 
+import json
+
 from .. import provenance
 
 
@@ -24,5 +26,7 @@ def analyse(kind: str, ds, options: dict):
     out.attrs = {"title": f"lifsim analysis of {ds.attrs.get('experiment', kind)}", "Conventions": "CF-1.10",
                  "experiment": ds.attrs.get("experiment", kind), "kind": kind,
                  "dataset_params_sha256": ds.attrs.get("lifsim_params_sha256", "")}
-    out.attrs.update(provenance.attributes({"analysis": options}))
+    dataset_params = json.loads(ds.attrs["lifsim_params"])  # {job: params} of the gathered jobs
+    out.attrs.update(provenance.attributes({"analysis": options, "dataset": dataset_params},
+                                           list(dataset_params.values())))
     return out

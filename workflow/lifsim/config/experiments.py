@@ -26,9 +26,9 @@ DEFAULT_RECORD = ["V", "I_m", "I_syn", "g_syn", "x"]
 
 def plan(config: dict) -> dict[str, ExperimentPlan]:
     """Resolve a structurally valid config into the plans of all experiments."""
-    seed = config["seed"]
+    seed = int(config["seed"])  # the schema admits 7.0 as an integer; one spelling, one job identity
     analysis = _analysis_options(config.get("analysis", {}))
-    figures = dict(sorted(config.get("figures", {}).items()))
+    figures = _figure_options(config.get("figures", {}))
     plans = {}
     for name, exp in sorted(config["experiments"].items()):
         path = join("experiments", name)
@@ -37,14 +37,25 @@ def plan(config: dict) -> dict[str, ExperimentPlan]:
         jobs = builder(name, exp, common, seed, path)
         for job_name, params in jobs.items():
             check_memory(params.get("job", params), path)   # a convergence job holds its simulation in "job"
-        plans[name] = ExperimentPlan(name=name, kind=exp["kind"], jobs=jobs,
-                                     analysis=analysis, figures=figures)
+        reads = ANALYSIS_OPTIONS.get(exp["kind"], tuple(analysis))  # a kind not listed gets every option
+        used = {k: v for k, v in analysis.items() if k in reads}
+        plans[name] = ExperimentPlan(name=name, kind=exp["kind"], jobs=jobs, analysis=used, figures=figures)
     return plans
+
+
+# The analysis options each kind's analysis reads (the others cannot trigger its rerun).
+ANALYSIS_OPTIONS = {"synaptic_response": (), "initial_conditions": (), "fi_curve": (),
+                    "coupled_pair": ("lock_tolerance",), "pair_grid": (), "convergence": ()}
 
 
 def _analysis_options(raw: dict) -> dict:
     return {"lock_tolerance": quantity(raw.get("lock_tolerance", "0.2 ms"), "time",
                                        "analysis.lock_tolerance")}
+
+
+def _figure_options(raw: dict) -> dict:
+    """What the plotting code reads, one spelling per value (the formats are in the output file names)."""
+    return {"dpi": int(raw.get("dpi", 150)), "width": float(raw.get("width", 7.0))}
 
 
 def _common(config: dict, exp: dict, path: str) -> dict:
@@ -126,7 +137,7 @@ def _synaptic_response(name, exp, common, seed, path):
 
 def _initial_conditions(name, exp, common, seed, path):
     duration = _duration(exp.get("duration", "100 ms"), join(path, "duration"), common["dt"])
-    trials = exp.get("trials", 3)
+    trials = int(exp.get("trials", 3))
     batch = {"dim": "trial", "size": trials, "values": list(range(trials))}
     jobs = {}
     for cond, neuron in _conditions(name, exp, common, path).items():

@@ -1,0 +1,25 @@
+# Stage 4 (on request only, not part of `all`): one verifiable archive of the current results.
+#   snakemake -c4 archive    ->  results/archive/lifsim-<hash>.tar
+# <hash> is that of the resolved parameters (see lifsim.archive.manifest): other parameters, other archive.
+from lifsim.archive import archive_name, resolved_text
+
+RESOLVED_CONFIG = resolved_text(PLANS, FORMATS)
+ARCHIVE_NAME = archive_name(RESOLVED_CONFIG)
+ARCHIVE_CODE = SHARED_CODE + _code("archive/*.py")
+
+
+rule archive:
+    input:
+        code=ARCHIVE_CODE,
+        config=CONFIG_FILES,
+        datasets=expand("results/datasets/{experiment}.nc", experiment=EXPERIMENTS),
+        analysis=expand("results/analysis/{experiment}.nc", experiment=EXPERIMENTS),
+        figures=ALL_FIGURES,
+    output:
+        archive=f"results/archive/{ARCHIVE_NAME}.tar",
+    params:
+        resolved=RESOLVED_CONFIG,
+    log:
+        f"results/logs/archive/{ARCHIVE_NAME}.log",
+    script:
+        "../scripts/archive.py"
