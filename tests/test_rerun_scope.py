@@ -18,14 +18,19 @@ from conftest import snakemake, write_config
 pytestmark = pytest.mark.pipeline
 
 SYN, IC, FI, CP = "synaptic_response", "initial_conditions", "fi_curve", "coupled_pair"
-EXPERIMENTS = (CP, FI, IC, SYN)
+SM, CONV = "synchrony_map", "convergence"
+EXPERIMENTS = (CONV, CP, FI, IC, SYN, SM)
 JOBS = {SYN: ("excitatory", "inhibitory", "shunting"), IC: ("base",), FI: ("duration-50ms", "duration-100ms"),
-        CP: ("base", "low_drive", "slow_synapse", "strong_coupling")}
+        CP: ("base", "low_drive", "slow_synapse", "strong_coupling"), SM: ("excitatory", "inhibitory")}
+CONV_CASES = ("fi_curve", "synaptic_response", "coupled_pair-excitatory", "coupled_pair-inhibitory")
 
 
 # ---- the expected sets ----------------------------------------------------------------------------------------
 
 def sims(experiment: str, *jobs: str) -> set[str]:
+    if experiment == CONV:  # the convergence study has rules of its own (workflow/rules/convergence.smk)
+        return ({f"reference_convergence:{CONV}/reference/{c}" for c in CONV_CASES if c != "fi_curve"} |
+                {f"measure_convergence:{CONV}/{i}/{c}" for i in ("euler", "exact") for c in CONV_CASES})
     return {f"simulate_job:{experiment}/{job}" for job in (jobs or JOBS[experiment])}
 
 
@@ -39,10 +44,13 @@ def analyses(*experiments: str) -> set[str]:
 
 def downstream(*experiments: str) -> set[str]:
     """An experiment's gather, analysis and figures."""
-    return {f"gather_experiment:{e}" for e in experiments} | analyses(*experiments)
+    return ({f"gather_convergence:{e}" if e == CONV else f"gather_experiment:{e}" for e in experiments} |
+            analyses(*experiments))
 
 
 EVERYTHING = set().union(*(sims(e) | downstream(e) for e in EXPERIMENTS))
+# the independent reference of the convergence study runs none of lifsim's integrators or datasets
+REFERENCES = {job for job in EVERYTHING if job.startswith("reference_convergence:")}
 
 
 # ---- reading a dry run -----------------------------------------------------------------------------------------
@@ -178,7 +186,7 @@ SPELLINGS = _all(  # the same numbers, written differently
     _set(f"experiments.{FI}.durations", ["100.0 ms", "5.0e-2 s"]),
     _set(f"experiments.{IC}.V_init", {"uniform": ["-0.085 V", "-7.5e+1 mV"]}),
     _set("analysis.lock_tolerance", "2.0e-4 s"), _set("figures.width", 5), _set("figures.dpi", 40.0),
-    _set("seed", 20261125.0), _set(f"experiments.{IC}.trials", 3.0), _set(f"experiments.{FI}.I_e.num", 12.0),
+    _set("seed", 20261125.0), _set(f"experiments.{IC}.trials", 3.0), _set(f"experiments.{FI}.sweep.I_e.num", 12.0),
     _set(f"experiments.{CP}.coupling", [[0.0, 1.0], [1.0, 0.0]]),
 )
 
@@ -198,8 +206,8 @@ ROWS = [
     # a shared default, with an experiment and a condition that override it (by the same old value)
     pytest.param(config_edit(_all(_set("neuron.tau_m", "12 ms"), _set(f"experiments.{CP}.neuron.tau_m", "10 ms"),
                                   _set(f"experiments.{SYN}.conditions.shunting.tau_m", "10 ms"))),
-                 sims(SYN, "excitatory", "inhibitory") | sims(IC) | sims(FI) | downstream(SYN, IC, FI),
-                 id="shared-default-overridden-elsewhere"),
+                 sims(SYN, "excitatory", "inhibitory") | sims(IC) | sims(FI) | sims(SM) | sims(CONV) |
+                 downstream(SYN, IC, FI, SM, CONV), id="shared-default-overridden-elsewhere"),
     pytest.param(config_edit(_set("seed", 7)), sims(IC) | sims(FI) | downstream(IC, FI), id="seed-only-random-jobs"),
     # analysis and figure options
     pytest.param(config_edit(_set("analysis.lock_tolerance", "0.3 ms")), analyses(CP), id="analysis-option"),
@@ -207,10 +215,10 @@ ROWS = [
     pytest.param(config_edit(_set("figures.width", 6.0)), figures(), id="figure-size"),
     pytest.param(config_edit(_set("figures.formats", ["png", "svg"])), figures(), id="figure-format"),
     # code
-    pytest.param(code_edit("workflow/lifsim/sim/euler.py"), EVERYTHING, id="integrator-source"),
+    pytest.param(code_edit("workflow/lifsim/sim/euler.py"), EVERYTHING - REFERENCES, id="integrator-source"),
     pytest.param(code_edit("workflow/lifsim/sim/batch.py"), EVERYTHING, id="model-source"),
     pytest.param(code_edit("workflow/lifsim/rng.py"), EVERYTHING, id="rng-source"),
-    pytest.param(code_edit("workflow/lifsim/dataset.py"), EVERYTHING, id="dataset-source"),
+    pytest.param(code_edit("workflow/lifsim/dataset.py"), EVERYTHING - REFERENCES, id="dataset-source"),
     pytest.param(code_edit("workflow/lifsim/analysis/trains.py"), analyses(), id="analysis-source"),
     pytest.param(code_edit("workflow/lifsim/plotting/style.py"), figures(), id="plotting-style-source"),
     pytest.param(code_edit("workflow/lifsim/plotting/figures.py"), figures(), id="plotting-source"),

@@ -148,5 +148,5 @@ def gather(parts: dict[str, xr.Dataset], experiment: str) -> xr.Dataset:
                 "experiment": experiment, "kind": "convergence",
                 "reference": "scipy.integrate.solve_ivp (DOP853) with threshold events; rtol and atol in "
                              "lifsim_params",
-                **provenance.attributes(params)}
+                **provenance.attributes(params, list(params.values()))}
     return ds

@@ -43,11 +43,11 @@ def dim_spec(name: str, spec, path: str) -> dict:
     start = quantity(spec["start"], dim, join(path, "start"))
     stop = quantity(spec["stop"], dim, join(path, "stop"))
     scale = spec.get("scale", "linear")
-    if spec["num"] > 1 and not start < stop:
+    if int(spec["num"]) > 1 and not start < stop:
         raise ConfigError(path, f"expected start < stop, got {spec['start']!r} .. {spec['stop']!r}")
     if scale == "log" and not start > 0:
         raise ConfigError(join(path, "start"), f"expected a positive start for a log scale, got {spec['start']!r}")
-    return {"range": [start, stop, spec["num"], scale]}
+    return {"range": [start, stop, int(spec["num"]), scale]}
 
 
 def expand(spec: dict) -> list[float]:
