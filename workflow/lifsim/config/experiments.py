@@ -19,6 +19,16 @@ from .resolve import (ExperimentPlan, check_dt, check_memory, draw_spec, linspac
 KINDS = ("synaptic_response", "initial_conditions", "fi_curve", "coupled_pair")
 DEFAULT_RECORD = ["V", "I_m", "I_syn", "g_syn", "x"]
 
+# The keys each kind reads, besides those every kind reads: a key the kind would
+# ignore (``coupling`` in an fi_curve) is refused rather than silently dropped.
+COMMON_KEYS = ("kind", "integrator", "dt", "allow_large_dt", "reset", "record", "neuron")
+KIND_KEYS = {
+    "synaptic_response": ("duration", "presynaptic_spikes", "conditions"),
+    "initial_conditions": ("duration", "trials", "V_init", "conditions"),
+    "fi_curve": ("durations", "I_e", "V_init"),
+    "coupled_pair": ("duration", "V_init", "coupling", "conditions"),
+}
+
 
 def plan(config: dict) -> dict[str, ExperimentPlan]:
     """Resolve a structurally valid config into the plans of all experiments."""
@@ -28,14 +38,20 @@ def plan(config: dict) -> dict[str, ExperimentPlan]:
     plans = {}
     for name, exp in sorted(config["experiments"].items()):
         path = join("experiments", name)
+        _check_kind_keys(exp, path)
         common = _common(config, exp, path)
-        builder = BUILDERS[exp["kind"]]
-        jobs = builder(name, exp, common, seed, path)
-        for job_name, params in jobs.items():
-            check_memory(params, path)
-        plans[name] = ExperimentPlan(name=name, kind=exp["kind"], jobs=jobs,
-                                     analysis=analysis, figures=figures)
+        jobs = BUILDERS[exp["kind"]](name, exp, common, seed, path)
+        plans[name] = ExperimentPlan(name=name, kind=exp["kind"], jobs=jobs, analysis=analysis,
+                                     figures=figures, warnings=common["warnings"])
     return plans
+
+
+def _check_kind_keys(exp: dict, path: str) -> None:
+    used = COMMON_KEYS + KIND_KEYS[exp["kind"]]
+    for key in exp:
+        if key not in used:
+            raise ConfigError(join(path, key), f"expected only keys that an experiment of kind {exp['kind']!r} "
+                              f"uses ({', '.join(sorted(used))}), got {key!r}, which it would ignore")
 
 
 def _analysis_options(raw: dict) -> dict:
@@ -54,8 +70,9 @@ def _common(config: dict, exp: dict, path: str) -> dict:
         "dt_path": dt_path,
         "reset": exp.get("reset", True),
         "record": sorted(exp.get("record", DEFAULT_RECORD)),
-        "base_neuron": {**config["neuron"], **exp.get("neuron", {})},
-        "neuron_path": join(path, "neuron"),
+        "neuron_layers": [("neuron", config["neuron"]), (join(path, "neuron"), exp.get("neuron", {}))],
+        "allow_large_dt": exp.get("allow_large_dt", config.get("allow_large_dt", False)),
+        "warnings": [],
     }
 
 
@@ -100,10 +117,18 @@ def _conditions(name: str, exp: dict, common: dict, path: str) -> dict[str, dict
     out = {}
     for cond, overrides in sorted(exp.get("conditions", {"base": {}}).items()):
         cpath = join(join(path, "conditions"), cond)
-        neuron = resolve_neuron(common["base_neuron"], overrides or {}, cpath)
-        check_dt(common["dt"], neuron, common["dt_path"], f"{name}/{cond}")
+        neuron = resolve_neuron(common["neuron_layers"] + [(cpath, overrides)], common["reset"])
+        warning = check_dt(common["dt"], neuron, common["dt_path"], f"{name}/{cond}", common["allow_large_dt"])
+        if warning:
+            common["warnings"].append(f"{common['dt_path']}: {warning}")
         out[cond] = neuron
     return out
+
+
+def _guard_memory(n: int, durations: list[float], n_jobs: int, common: dict, path: str) -> None:
+    """Refuse before building the experiment's lists if its traces would not fit in memory."""
+    per_job = [d for d in durations for _ in range(n_jobs)]
+    check_memory(n, per_job, common["dt"], len(common["record"]), path)
 
 
 def _synaptic_response(name, exp, common, seed, path):
@@ -116,16 +141,20 @@ def _synaptic_response(name, exp, common, seed, path):
                               f"expected a time within the simulated window [0, {duration * 1e3:g} ms), got {raw!r}")
         spikes.append(t)
     batch = {"dim": None, "size": 1, "values": None}
+    conditions = _conditions(name, exp, common, path)
+    _guard_memory(1, [duration], len(conditions), common, path)
     return {cond: _job(name, exp, common, cond, neuron, duration, batch, presynaptic_spikes=sorted(spikes))
-            for cond, neuron in _conditions(name, exp, common, path).items()}
+            for cond, neuron in conditions.items()}
 
 
 def _initial_conditions(name, exp, common, seed, path):
     duration = _duration(exp.get("duration", "100 ms"), join(path, "duration"), common["dt"])
     trials = exp.get("trials", 3)
+    conditions = _conditions(name, exp, common, path)
+    _guard_memory(trials, [duration], len(conditions), common, path)
     batch = {"dim": "trial", "size": trials, "values": list(range(trials))}
     jobs = {}
-    for cond, neuron in _conditions(name, exp, common, path).items():
+    for cond, neuron in conditions.items():
         v_init = draw_spec(exp.get("V_init", {"uniform": ["-85 mV", "-75 mV"]}), trials, seed,
                            f"{name}/{cond}", join(path, "V_init"))
         jobs[cond] = _job(name, exp, common, cond, neuron, duration, batch, V_init=v_init)
@@ -133,24 +162,23 @@ def _initial_conditions(name, exp, common, seed, path):
 
 
 def _fi_curve(name, exp, common, seed, path):
-    if "conditions" in exp:
-        raise ConfigError(join(path, "conditions"), "expected no conditions in an fi_curve experiment "
-                          "(its jobs are its durations), got some")
     ipath = join(path, "I_e")
     spec = exp.get("I_e", {"start": "0 nA", "stop": "5 nA", "num": 250})
     start = quantity(spec["start"], "current", join(ipath, "start"))
     stop = quantity(spec["stop"], "current", join(ipath, "stop"))
-    currents = linspace(start, stop, spec["num"])
     if spec["num"] > 1 and start == stop:
-        raise ConfigError(ipath, f"expected distinct sweep values, got start = stop = {spec['start']!r}")
+        raise ConfigError(ipath, f"expected distinct sweep values (start != stop when num > 1), got start = stop "
+                          f"= {spec['start']!r} with num = {spec['num']}")
     neuron = _conditions(name, exp, common, path)["base"]
-    batch = {"dim": "I_e", "size": len(currents), "values": currents}
-    v_init = draw_spec(exp.get("V_init", {"uniform": ["-85 mV", "-75 mV"]}), len(currents), seed, name,
-                       join(path, "V_init"))
     dpath = join(path, "durations")
     durations = [_duration(raw, join(dpath, i), common["dt"]) for i, raw in enumerate(exp.get("durations", ["500 ms"]))]
     if len(set(durations)) != len(durations):
-        raise ConfigError(dpath, f"expected distinct durations, got {exp['durations']!r}")
+        raise ConfigError(dpath, f"expected distinct durations, got {exp['durations']!r}, which repeats a value")
+    _guard_memory(spec["num"], durations, 1, common, path)
+    currents = linspace(start, stop, spec["num"])
+    batch = {"dim": "I_e", "size": len(currents), "values": currents}
+    v_init = draw_spec(exp.get("V_init", {"uniform": ["-85 mV", "-75 mV"]}), len(currents), seed, name,
+                       join(path, "V_init"))
     return {f"duration-{time_label(d)}": _job(name, exp, common, f"duration-{time_label(d)}", neuron, d, batch,
                                               sweep={"I_e": currents}, V_init=v_init)
             for d in sorted(durations)}
@@ -167,9 +195,11 @@ def _coupled_pair(name, exp, common, seed, path):
         for j, w in enumerate(row):
             if w not in (0, 1):
                 raise ConfigError(join(join(cpath, i), j), f"expected 0 or 1 (no synapse or one synapse), got {w!r}")
+    conditions = _conditions(name, exp, common, path)
+    _guard_memory(n, [duration], len(conditions), common, path)
     batch = {"dim": "neuron", "size": n, "values": list(range(n))}
     jobs = {}
-    for cond, neuron in _conditions(name, exp, common, path).items():
+    for cond, neuron in conditions.items():
         v_init = draw_spec(exp.get("V_init", ["-60 mV", "-70 mV"]), n, seed, f"{name}/{cond}",
                            join(path, "V_init"))
         jobs[cond] = _job(name, exp, common, cond, neuron, duration, batch, V_init=v_init,
