@@ -114,7 +114,9 @@ CASES = [
          "'0.05 ms'"),
     case("dt_zero", put("dt", "0 ms"), "dt", "a positive time step", "'0 ms'"),
     case("dt_negative_in_experiment", put(SR + ".dt", "-0.1 ms"), SR + ".dt", "a positive time step", "'-0.1 ms'"),
-    case("dt_above_tenth_of_tau", put("dt", "2 ms"), "dt", "dt <= 0.1 x the smallest time constant", "got 2 ms"),
+    case("dt_above_tenth_of_tau", put("dt", "2 ms"), "dt", "dt < 0.1 x the smallest time constant", "got 2 ms"),
+    case("dt_equal_to_tenth_of_tau", put(IC + ".neuron.tau_m", "1 ms"), "dt", "dt < 0.1 x the smallest time constant "
+         "(1 ms in initial_conditions/base", "got 0.1 ms"),
     case("dt_above_tenth_of_condition_tau_syn", put(CP + ".conditions.base.tau_syn", "0.5 ms"), "dt",
          "(0.5 ms in coupled_pair/base", "got 0.1 ms"),
     case("dt_above_tenth_of_shunted_tau", put(SR + ".conditions.shunting.g_inh", "10 uS"), "dt",
@@ -186,6 +188,9 @@ CASES = [
          text=sub("  tau_m: 10 ms\n", "  tau_m: 10 ms\n   R_m: 10 MOhm\n")),
     case("yaml_python_tag", None, "seed", "plain YAML data", "'!!python/object/apply:os.system'",
          text=lambda t: t.replace("seed: 20261125", 'seed: !!python/object/apply:os.system ["touch pwned"]')),
+    case("yaml_template_code", None, "__use_yte__", "one of the keys", "'__use_yte__'",
+         text=lambda t: "__use_yte__: true\n" + t.replace("seed: 20261125",
+                                                            'seed: ?__import__("os").system("touch pwned")')),
     case("not_a_mapping", None, "<top level>", "a mapping of keys", "got a list", text=lambda t: "- seed\n- dt\n"),
     case("memory", both(put(FI + ".I_e.num", 3_000_000), put(FI + ".record", ["V"])), FI,
          "traces that fit in memory", "GiB for one job"),
@@ -195,6 +200,6 @@ CASES = [
     case("unknown_recorded_variable", put(SR + ".record", ["V", "spikes"]), SR + ".record[1]", "one of 'V'",
          "'spikes'"),
     case("trials_not_an_integer", put(IC + ".trials", "three"), IC + ".trials", "a whole number", "'three'"),
-    case("override_on_command_line", None, "dt", "dt <= 0.1 x the smallest time constant", "got 5 ms",
+    case("override_on_command_line", None, "dt", "dt < 0.1 x the smallest time constant", "got 5 ms",
          args=("--config", "dt=5 ms")),
 ]

@@ -53,6 +53,33 @@ def test_in_process(case):
     message_names(str(info.value), case)
 
 
+def test_allow_large_dt_turns_the_refusal_into_a_warning_and_leaves_job_params_alone():
+    import copy
+
+    from lifsim.config import canonical_json
+
+    config = copy.deepcopy(BASE)
+    config["experiments"]["coupled_pair"]["allow_large_dt"] = True
+    config["experiments"]["coupled_pair"]["dt"] = "2 ms"
+    validate_structure(config)
+    plans = plan(config)
+    warnings = plans["coupled_pair"].warnings
+    assert len(warnings) == 4 and all(w.startswith("experiments.coupled_pair.dt: dt = 2 ms is not below") for w in
+                                      warnings), warnings               # one per condition
+    assert not any(p.warnings for name, p in plans.items() if name != "coupled_pair")
+    # the flag itself is not a job parameter: setting it where dt is fine reruns nothing
+    flagged = copy.deepcopy(BASE)
+    flagged["allow_large_dt"] = True
+    validate_structure(flagged)
+    plain = copy.deepcopy(BASE)
+    validate_structure(plain)
+    plain_plans = plan(plain)
+    for name, p in plan(flagged).items():
+        assert not p.warnings
+        for job_name, params in p.jobs.items():
+            assert canonical_json(params) == canonical_json(plain_plans[name].jobs[job_name])
+
+
 # Values that do not belong almost anywhere: each is put at every key and list item of the tiny config in turn.
 ODD_VALUES = [None, True, "", "x", -1, 0, 1.5, [], {}, {"a": 1}, ["10 ms"], "1e400 ms", "-0 ms", "10 mV", "E_m",
               10**30]

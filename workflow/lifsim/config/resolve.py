@@ -17,7 +17,7 @@ from .. import units
 from ..params import NEURON_PARAMS, NON_NEGATIVE, POSITIVE
 from .errors import ConfigError, join
 
-# A time step must be at most this fraction of the smallest time constant.
+# A time step must be smaller than this fraction of the smallest time constant.
 MAX_DT_FRACTION = 0.1
 # Refuse experiments whose recorded traces would exceed this many bytes in memory (one job, or all gathered).
 GIB = 1024**3
@@ -101,20 +101,21 @@ def resolve_neuron(layers: list[tuple[str, dict]], reset: bool) -> dict:
 
 
 def check_dt(dt: float, neuron: dict, dt_path: str, where: str, allow_large: bool) -> str | None:
-    """Refuse a dt above a tenth of the smallest time constant; with ``allow_large``, return a warning instead."""
+    """Refuse a dt not smaller than a tenth of the smallest time constant; with ``allow_large``, return a
+    warning instead. (A dt that equals the limit up to rounding, e.g. 0.1 ms for 1 ms, counts as equal.)"""
     smallest = min(neuron["tau_m"], neuron["tau_syn"])
     # with tonic conductances the effective membrane time constant is shorter
     g_tonic = neuron["g_exc"] + neuron["g_inh"]
     smallest = min(smallest, neuron["tau_m"] / (1 + neuron["R_m"] * g_tonic))
-    if dt <= MAX_DT_FRACTION * smallest * (1 + 1e-12):
+    if dt < MAX_DT_FRACTION * smallest * (1 - 1e-12):
         return None
     limit = (f"{MAX_DT_FRACTION} x the smallest time constant ({units.to_display(smallest, 'time'):g} ms in "
              f"{where}; tau_m, tau_syn and tau_m / (1 + R_m (g_exc + g_inh)) count)")
     given = f"{units.to_display(dt, 'time'):g} ms"
     if allow_large:
-        return (f"dt = {given} is above {limit}: forward Euler is unstable or badly wrong there; "
+        return (f"dt = {given} is not below {limit}: forward Euler is unstable or badly wrong there; "
                 "running anyway because allow_large_dt is true")
-    raise ConfigError(dt_path, f"expected dt <= {limit}, got {given}: forward Euler is unstable or badly "
+    raise ConfigError(dt_path, f"expected dt < {limit}, got {given}: forward Euler is unstable or badly "
                       "wrong there. Use a smaller dt, or set allow_large_dt: true to run anyway with a warning")
 
 
