@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import logging
 import os
 import tempfile
@@ -16,9 +17,15 @@ def atomic_path(path: str | os.PathLike):
 
     A job that fails or is killed mid-write leaves no file under the final
     name, so neither Snakemake nor a reader can take a partial file as complete.
+    A process killed outright (SIGKILL) cannot remove its temporary file; the
+    next write of the same output removes it (Snakemake runs one job per output
+    at a time, and its directory lock keeps a second snakemake out).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(fd)
     try:

@@ -9,6 +9,7 @@ scaling is done in decimal arithmetic and rounded once).
 """
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -62,7 +63,7 @@ def parse(text: object, dimension: str) -> float:
     match = _QUANTITY.match(text)
     if match is None:
         if re.search(r"nan|inf", text, re.IGNORECASE):
-            raise UnitError(f"expected a finite {expected.split(' (')[0].removeprefix('a ')}, got {text!r}")
+            raise UnitError(f"expected a finite {_noun(dimension)}, got {text!r}")
         if re.match(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$", text):
             raise UnitError(f"expected {expected} with a unit, e.g. '{_example(dimension)}', "
                             f"got {text!r} (missing unit)")
@@ -70,7 +71,7 @@ def parse(text: object, dimension: str) -> float:
                         "(not a number followed by a unit)")
     unit = match["unit"]
     if unit not in UNITS:
-        raise UnitError(f"expected {expected}, got {text!r}: unknown unit {unit!r}")
+        raise UnitError(f"expected {expected}, got {text!r}: unknown unit {unit!r}{_unit_hint(unit, dimension)}")
     dim, power = UNITS[unit]
     if dim != dimension:
         raise UnitError(f"expected {expected}, got {text!r}, which is {DIMENSIONS[dim].split(' (')[0]}")
@@ -78,7 +79,23 @@ def parse(text: object, dimension: str) -> float:
         value = Decimal(match["num"]).scaleb(power)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid numbers
         raise UnitError(f"expected {expected}, got {text!r}") from exc
+    if not math.isfinite(float(value)):
+        raise UnitError(f"expected a finite {_noun(dimension)}, got {text!r}, which is too large for a float")
     return float(value)
+
+
+def _noun(dimension: str) -> str:
+    """``time`` -> ``time``; the dimension's name without its article and unit list."""
+    return DIMENSIONS[dimension].split(" (")[0].removeprefix("a ")
+
+
+def _unit_hint(unit: str, dimension: str) -> str:
+    """``; did you mean 'nS'?`` for a unit that differs from a known one of ``dimension`` only in case."""
+    same_dim = [u for u, (dim, _) in UNITS.items() if dim == dimension]
+    matches = [u for u in same_dim if u.lower() == unit.lower()]
+    if not matches:
+        matches = [u for u in same_dim if u.lower() in {unit.lower().rstrip("s"), unit.lower()[:len(u)]}]
+    return f"; did you mean {matches[0]!r}?" if matches else ""
 
 
 def to_display(value_si, dimension: str):

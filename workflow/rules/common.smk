@@ -10,7 +10,7 @@ LIFSIM_SRC = str(Path(workflow.basedir) / "workflow")
 # each script puts the same folder first on its own path (see workflow/scripts/).
 sys.path.insert(0, LIFSIM_SRC)
 
-from lifsim.config import FIGURES, ConfigError, canonical_json, load_yaml, plan, validate_structure  # noqa: E402
+from lifsim.config import FIGURES, ConfigError, canonical_json, load_merged, plan  # noqa: E402
 from lifsim.config.resources import job_mem_mb  # noqa: E402
 
 
@@ -19,11 +19,8 @@ CONFIG_FILES = [str(p) for p in workflow.overwrite_configfiles] or ["config.yaml
 
 
 def _load_config():
-    merged = {}
-    for path in CONFIG_FILES:
-        merged.update(load_yaml(path))  # strict: duplicate keys and YAML errors with line/column
-    merged.update(config)  # --config KEY=VALUE overrides
-    validate_structure(merged)  # unknown keys with "did you mean", types, defaults
+    # strict YAML (duplicate keys, tags, line/column), unknown keys with "did you mean", types, defaults
+    merged = load_merged(CONFIG_FILES, config)  # config holds the --config KEY=VALUE overrides
     validate(merged, "../schemas/config.schema.yaml")
     return merged
 
@@ -34,6 +31,9 @@ try:
 except ConfigError as exc:
     sys.stderr.write(f"\nlifsim: {exc}\n\n")
     raise SystemExit(1)
+for _plan in PLANS.values():
+    for _warning in _plan.warnings:
+        sys.stderr.write(f"\nlifsim: WARNING at {_warning}\n\n")
 
 EXPERIMENTS = sorted(PLANS)
 FORMATS = config["figures"]["formats"]

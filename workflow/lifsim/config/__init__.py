@@ -13,5 +13,16 @@ def load(path) -> tuple[dict, dict]:
     return config, plan(config)
 
 
+def load_merged(paths, overrides: dict | None = None) -> dict:
+    """Load config files (later ones win, key by key at the top level), apply ``overrides``
+    (Snakemake's ``--config``) and check the structure; raises ConfigError."""
+    merged: dict = {}
+    for path in paths:
+        merged.update(load_yaml(path))
+    merged.update(overrides or {})
+    validate_structure(merged)
+    return merged
+
+
 __all__ = ["ConfigError", "FIGURES", "ExperimentPlan", "KINDS", "canonical_json", "check_keys", "load",
-           "load_yaml", "load_yaml_text", "plan", "sha256", "validate_structure"]
+           "load_merged", "load_yaml", "load_yaml_text", "plan", "sha256", "validate_structure"]

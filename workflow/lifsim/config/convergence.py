@@ -63,8 +63,7 @@ def build_convergence(name, exp, common, seed, path) -> dict[str, dict]:
         spec = {**defaults, **exp.get(case, {}), "kind": case}
         cpath = join(path, case)
         case_common = {**common, "dt": dts[0], "dt_path": join(path, "dts"), "reset": reset, "record": record,
-                       "base_neuron": {**common["base_neuron"], **spec.get("neuron", {})},
-                       "neuron_path": join(cpath, "neuron")}
+                       "neuron_layers": common["neuron_layers"] + [(join(cpath, "neuron"), spec.get("neuron", {}))]}
         if case == "fi_curve":
             spec["durations"] = [spec.pop("duration")]
             spec["sweep"] = {"I_e": spec.pop("I_e")}

@@ -23,6 +23,18 @@ from .sweeps import chunk_name, chunks, expand, parse_sweep, size
 KINDS = ("synaptic_response", "initial_conditions", "fi_curve", "coupled_pair", "pair_grid", "convergence")
 DEFAULT_RECORD = ["V", "I_m", "I_syn", "g_syn", "x"]
 
+# The keys each kind reads, besides those every kind reads: a key the kind would
+# ignore (``coupling`` in an fi_curve) is refused rather than silently dropped.
+COMMON_KEYS = ("kind", "integrator", "dt", "allow_large_dt", "reset", "record", "neuron")
+KIND_KEYS = {
+    "synaptic_response": ("duration", "presynaptic_spikes", "conditions"),
+    "initial_conditions": ("duration", "trials", "V_init", "conditions"),
+    "fi_curve": ("durations", "sweep", "V_init", "max_points_per_job", "record_spikes"),
+    "coupled_pair": ("duration", "V_init", "coupling", "conditions"),
+    "pair_grid": ("duration", "sweep", "V_init", "coupling", "conditions", "max_points_per_job", "record_spikes"),
+    "convergence": ("integrators", "dts", "fi_curve", "synaptic_response", "coupled_pair"),
+}
+
 
 def plan(config: dict) -> dict[str, ExperimentPlan]:
     """Resolve a structurally valid config into the plans of all experiments."""
@@ -32,20 +44,29 @@ def plan(config: dict) -> dict[str, ExperimentPlan]:
     plans = {}
     for name, exp in sorted(config["experiments"].items()):
         path = join("experiments", name)
+        _check_kind_keys(exp, path)
         common = _common(config, exp, path)
-        builder = BUILDERS[exp["kind"]]
-        jobs = builder(name, exp, common, seed, path)
-        for job_name, params in jobs.items():
-            check_memory(params.get("job", params), path)   # a convergence job holds its simulation in "job"
+        _check_kind_keys(exp, path)
+        common = _common(config, exp, path)
+        jobs = BUILDERS[exp["kind"]](name, exp, common, seed, path)
         reads = ANALYSIS_OPTIONS.get(exp["kind"], tuple(analysis))  # a kind not listed gets every option
         used = {k: v for k, v in analysis.items() if k in reads}
-        plans[name] = ExperimentPlan(name=name, kind=exp["kind"], jobs=jobs, analysis=used, figures=figures)
+        plans[name] = ExperimentPlan(name=name, kind=exp["kind"], jobs=jobs, analysis=used, figures=figures,
+                                     warnings=common["warnings"])
     return plans
 
 
 # The analysis options each kind's analysis reads (the others cannot trigger its rerun).
 ANALYSIS_OPTIONS = {"synaptic_response": (), "initial_conditions": (), "fi_curve": (),
                     "coupled_pair": ("lock_tolerance",), "pair_grid": (), "convergence": ()}
+
+
+def _check_kind_keys(exp: dict, path: str) -> None:
+    used = COMMON_KEYS + KIND_KEYS[exp["kind"]]
+    for key in exp:
+        if key not in used:
+            raise ConfigError(join(path, key), f"expected only keys that an experiment of kind {exp['kind']!r} "
+                              f"uses ({', '.join(sorted(used))}), got {key!r}, which it would ignore")
 
 
 def _analysis_options(raw: dict) -> dict:
@@ -69,8 +90,9 @@ def _common(config: dict, exp: dict, path: str) -> dict:
         "dt_path": dt_path,
         "reset": exp.get("reset", True),
         "record": sorted(exp.get("record", DEFAULT_RECORD)),
-        "base_neuron": {**config["neuron"], **exp.get("neuron", {})},
-        "neuron_path": join(path, "neuron"),
+        "neuron_layers": [("neuron", config["neuron"]), (join(path, "neuron"), exp.get("neuron", {}))],
+        "allow_large_dt": exp.get("allow_large_dt", config.get("allow_large_dt", False)),
+        "warnings": [],
     }
 
 
@@ -115,10 +137,18 @@ def _conditions(name: str, exp: dict, common: dict, path: str) -> dict[str, dict
     out = {}
     for cond, overrides in sorted(exp.get("conditions", {"base": {}}).items()):
         cpath = join(join(path, "conditions"), cond)
-        neuron = resolve_neuron(common["base_neuron"], overrides or {}, cpath)
-        check_dt(common["dt"], neuron, common["dt_path"], f"{name}/{cond}")
+        neuron = resolve_neuron(common["neuron_layers"] + [(cpath, overrides)], common["reset"])
+        warning = check_dt(common["dt"], neuron, common["dt_path"], f"{name}/{cond}", common["allow_large_dt"])
+        if warning:
+            common["warnings"].append(f"{common['dt_path']}: {warning}")
         out[cond] = neuron
     return out
+
+
+def _guard_memory(n: int, durations: list[float], n_jobs: int, common: dict, path: str) -> None:
+    """Refuse before building the experiment's lists if its traces would not fit in memory."""
+    per_job = [d for d in durations for _ in range(n_jobs)]
+    check_memory(n, per_job, common["dt"], len(common["record"]), path)
 
 
 def _synaptic_response(name, exp, common, seed, path):
@@ -131,16 +161,20 @@ def _synaptic_response(name, exp, common, seed, path):
                               f"expected a time within the simulated window [0, {duration * 1e3:g} ms), got {raw!r}")
         spikes.append(t)
     batch = {"dim": None, "size": 1, "values": None}
+    conditions = _conditions(name, exp, common, path)
+    _guard_memory(1, [duration], len(conditions), common, path)
     return {cond: _job(name, exp, common, cond, neuron, duration, batch, presynaptic_spikes=sorted(spikes))
-            for cond, neuron in _conditions(name, exp, common, path).items()}
+            for cond, neuron in conditions.items()}
 
 
 def _initial_conditions(name, exp, common, seed, path):
     duration = _duration(exp.get("duration", "100 ms"), join(path, "duration"), common["dt"])
     trials = int(exp.get("trials", 3))
+    conditions = _conditions(name, exp, common, path)
+    _guard_memory(trials, [duration], len(conditions), common, path)
     batch = {"dim": "trial", "size": trials, "values": list(range(trials))}
     jobs = {}
-    for cond, neuron in _conditions(name, exp, common, path).items():
+    for cond, neuron in conditions.items():
         v_init = draw_spec(exp.get("V_init", {"uniform": ["-85 mV", "-75 mV"]}), trials, seed,
                            f"{name}/{cond}", join(path, "V_init"))
         jobs[cond] = _job(name, exp, common, cond, neuron, duration, batch, V_init=v_init)
@@ -149,11 +183,16 @@ def _initial_conditions(name, exp, common, seed, path):
 
 def _sweep_jobs(name, exp, common, seed, path, prefix, neuron, duration, per_point, grid, **extra):
     """The jobs of one condition of a sweep: chunks of the grid, named by their content."""
-    for param in ("tau_m", "tau_syn"):
-        if param in grid:
-            check_dt(common["dt"], {**neuron, param: min(expand(grid[param]))}, common["dt_path"],
-                     f"{name} (smallest swept {param})")
-    parts = chunks(grid, exp.get("max_points_per_job", 20000))
+    for param in ("tau_m", "tau_syn", "R_m", "g_exc", "g_inh"):
+        if param in grid:  # the extreme swept value decides whether dt is small enough
+            pick = max if param in ("R_m", "g_exc", "g_inh") else min
+            warning = check_dt(common["dt"], {**neuron, param: pick(expand(grid[param]))}, common["dt_path"],
+                               f"{name} (swept {param})", common["allow_large_dt"])
+            if warning:
+                common["warnings"].append(f"{common['dt_path']}: {warning}")
+    parts = chunks(grid, int(exp.get("max_points_per_job", 20000)))
+    largest = max(math.prod(size(spec) for spec in part.values()) for part in parts)
+    _guard_memory(largest * per_point, [duration], len(parts), common, path)  # per job and gathered
     jobs = {}
     for part in parts:
         n_points = math.prod(size(spec) for spec in part.values())
@@ -171,9 +210,6 @@ def _v_init_per_point(raw, per_point, seed, stream, path):
 
 
 def _fi_curve(name, exp, common, seed, path):
-    if "conditions" in exp:
-        raise ConfigError(join(path, "conditions"), "expected no conditions in an fi_curve experiment "
-                          "(its jobs are its durations), got some")
     grid = parse_sweep(exp.get("sweep", {"I_e": {"start": "0 nA", "stop": "5 nA", "num": 250}}), join(path, "sweep"))
     neuron = _conditions(name, exp, common, path)["base"]
     v_init = _v_init_per_point(exp.get("V_init", {"uniform": ["-85 mV", "-75 mV"]}), 1, seed, name,
@@ -181,7 +217,7 @@ def _fi_curve(name, exp, common, seed, path):
     dpath = join(path, "durations")
     durations = [_duration(raw, join(dpath, i), common["dt"]) for i, raw in enumerate(exp.get("durations", ["500 ms"]))]
     if len(set(durations)) != len(durations):
-        raise ConfigError(dpath, f"expected distinct durations, got {exp['durations']!r}")
+        raise ConfigError(dpath, f"expected distinct durations, got {exp['durations']!r}, which repeats a value")
     jobs = {}
     for d in sorted(durations):
         jobs.update(_sweep_jobs(name, exp, common, seed, path, f"duration-{time_label(d)}", neuron, d, 1, grid,
@@ -219,9 +255,11 @@ def _coupled_pair(name, exp, common, seed, path):
     duration = _duration(exp.get("duration", "50 ms"), join(path, "duration"), common["dt"])
     coupling = _coupling(exp, join(path, "coupling"))
     n = len(coupling)
+    conditions = _conditions(name, exp, common, path)
+    _guard_memory(n, [duration], len(conditions), common, path)
     batch = {"dim": "neuron", "size": n, "values": list(range(n))}
     jobs = {}
-    for cond, neuron in _conditions(name, exp, common, path).items():
+    for cond, neuron in conditions.items():
         v_init = draw_spec(exp.get("V_init", ["-60 mV", "-70 mV"]), n, seed, f"{name}/{cond}",
                            join(path, "V_init"))
         jobs[cond] = _job(name, exp, common, cond, neuron, duration, batch, V_init=v_init, coupling=coupling)

@@ -1,9 +1,13 @@
 """Safe YAML loading that refuses what PyYAML lets through silently.
 
+- only plain data is built (``yaml.SafeLoader``): a tag such as
+  ``!!python/object/apply`` is refused with its key path, line and column,
+  before anything is constructed, so no tag can run code;
 - duplicate keys in a mapping (PyYAML keeps the last one) are an error naming
-  the key and both lines;
-- syntax errors are reported with line and column;
-- only plain data is built (``yaml.SafeLoader``): no tag can run code.
+  the key path and both lines;
+- a mapping key that YAML reads as something other than a string (``off:``
+  is the boolean False, ``1:`` an integer) is an error with a hint to quote it;
+- syntax errors are reported with line and column and the offending line.
 """
 from __future__ import annotations
 
@@ -11,45 +15,100 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, join
 
-
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser when PyYAML has it
-    pass
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: dict = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise ConfigError(
-                str(key),
-                f"duplicate key {key!r}: first at line {seen[key] + 1}, again at line "
-                f"{key_node.start_mark.line + 1} (a YAML mapping keeps only one; rename or remove one)")
-        seen[key] = key_node.start_mark.line
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# The tags plain data may carry (everything else is refused before construction).
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq",
+                                                         "merge", "timestamp")}
 
 
 def load_yaml_text(text: str, source: str = "<config>") -> dict:
-    """Parse YAML text into plain data, refusing duplicate keys."""
+    """Parse YAML text into plain data (dicts, lists, strings, numbers, booleans, None)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # the C parser when PyYAML has it
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        raise ConfigError("", f"{source} is not valid YAML ({where}): {exc.problem}") from None
-    if data is None:
-        data = {}
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            raise ConfigError("", _syntax_message(exc, text, source)) from None
+        if node is None:
+            return {}
+        _check_node(node, "", source, set())
+        data = loader.construct_document(node)
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
-        raise ConfigError("", f"{source} must hold a mapping of keys, got {type(data).__name__}")
+        raise ConfigError("", f"expected {source} to hold a mapping of keys (key: value lines), "
+                          f"got a {type(data).__name__}")
     return data
 
 
 def load_yaml(path: str | Path) -> dict:
     """Load a YAML config file safely (see :func:`load_yaml_text`)."""
     path = Path(path)
-    return load_yaml_text(path.read_text(encoding="utf-8"), source=str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("", f"expected a config file at {path} (in {Path.cwd()}), got no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError("", f"expected a readable UTF-8 text file at {path}, got {exc}") from None
+    return load_yaml_text(text, source=str(path))
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str, source: str) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:  # pragma: no cover - PyYAML marks its syntax errors
+        return f"expected valid YAML in {source}, got {exc.problem or exc}"
+    lines = text.splitlines()
+
+    def line(m) -> str:
+        return f": {lines[m.line].strip()!r}" if m.line < len(lines) else " (the end of the file)"
+
+    message = (f"expected valid YAML in {source}, got a syntax error at line {mark.line + 1}, column "
+               f"{mark.column + 1}{line(mark)}: {exc.problem}")
+    started = exc.context_mark
+    if exc.context and started is not None and started.line != mark.line:
+        message += (f" ({exc.context} that starts at line {started.line + 1}, column {started.column + 1}"
+                    f"{line(started)})")
+    elif exc.context:
+        message += f" ({exc.context})"
+    return message
+
+
+def _where(node: yaml.Node) -> str:
+    return f"line {node.start_mark.line + 1}, column {node.start_mark.column + 1}"
+
+
+def _check_node(node: yaml.Node, path: str, source: str, seen_nodes: set) -> None:
+    """Refuse non-plain tags, non-string keys and duplicate keys anywhere under ``node``.
+
+    Each node is checked once, so aliases (``*name``) cost nothing extra and cannot recurse forever.
+    """
+    if id(node) in seen_nodes:
+        return
+    seen_nodes.add(id(node))
+    if node.tag not in _PLAIN_TAGS:
+        raise ConfigError(path, f"expected plain YAML data (text, numbers, lists, mappings), got the tag "
+                          f"{node.tag.replace('tag:yaml.org,2002:', '!!')!r} at {_where(node)} of {source}; "
+                          "lifsim never constructs tagged objects (remove the tag)")
+    if isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _check_node(item, join(path, i), source, seen_nodes)
+    elif isinstance(node, yaml.MappingNode):
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                _check_node(value_node, path, source, seen_nodes)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a collection"
+                raise ConfigError(join(path, str(shown)),
+                                  f"expected a key that is text, got {shown!r} at {_where(key_node)}, which YAML "
+                                  f"reads as {key_node.tag.rsplit(':', 1)[-1]}; quote it (\"{shown}\": ...)")
+            key = key_node.value
+            if key in seen:
+                raise ConfigError(join(path, key),
+                                  f"expected each key once in a mapping, got {key!r} twice: at line "
+                                  f"{seen[key].start_mark.line + 1} and at line {key_node.start_mark.line + 1} "
+                                  "(YAML would keep only the last; rename or remove one)")
+            seen[key] = key_node
+            _check_node(value_node, join(path, key), source, seen_nodes)

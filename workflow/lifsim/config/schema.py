@@ -7,11 +7,10 @@ and reports an unknown key with a "did you mean" hint, which a plain
 """
 from __future__ import annotations
 
-import difflib
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import ConfigError, join
+from .errors import ConfigError, did_you_mean, join
 from .loader import load_yaml
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "config.schema.yaml"
@@ -41,6 +40,10 @@ def check_keys(config: dict, schema: dict | None = None) -> None:
 
 def _walk(schema: dict, node: dict, value, path: str) -> None:
     node = _deref(schema, node)
+    if isinstance(value, dict) and ("oneOf" in node or "anyOf" in node):
+        # e.g. V_init: a voltage, a list, or {uniform: [...]}: check a mapping against the mapping branch
+        branches = [_deref(schema, b) for b in node.get("oneOf", node.get("anyOf"))]
+        node = next((b for b in branches if b.get("type") == "object"), node)
     if not isinstance(value, dict) or node.get("type") != "object" and "properties" not in node:
         return
     props = node.get("properties", {})
@@ -51,13 +54,11 @@ def _walk(schema: dict, node: dict, value, path: str) -> None:
         elif isinstance(extra, dict):
             _walk(schema, extra, sub, join(path, key))
         elif extra is False:
-            hint = difflib.get_close_matches(str(key), list(props), n=1, cutoff=0.6)
-            did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
-            raise ConfigError(join(path, key), f"unknown key {key!r}{did_you_mean} "
-                              f"(expected one of: {', '.join(sorted(props))})")
+            raise ConfigError(join(path, key), f"expected one of the keys {', '.join(sorted(props))}; "
+                              f"got the unknown key {key!r}{did_you_mean(str(key), list(props))}")
     for key in node.get("required", []):
         if key not in value:
-            raise ConfigError(join(path, key), f"required key {key!r} is missing")
+            raise ConfigError(join(path, key), f"expected the required key {key!r}, got nothing (it is missing)")
 
 
 def validate_structure(config: dict) -> None:
@@ -69,22 +70,55 @@ def validate_structure(config: dict) -> None:
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: len(e.absolute_path))
     if errors:
-        err = errors[0]
-        path = ""
-        for part in err.absolute_path:
-            path = join(path, part)
-        given = err.instance
-        expected = err.schema.get("description") or _describe(err)
-        raise ConfigError(path, f"expected {expected}, got {given!r} ({err.message})")
+        raise _config_error(errors[0])
     fill_defaults(schema, schema, config)
+
+
+def _config_error(err) -> ConfigError:
+    """One jsonschema error as a ConfigError: key path, what was expected, what was given."""
+    if err.validator in ("oneOf", "anyOf") and err.context:
+        # the alternative of the right shape failed deeper: report that failure, not the whole oneOf
+        inner = [e for e in err.context if e.validator != "type" or len(e.absolute_path) > len(err.absolute_path)]
+        if inner:
+            return _config_error(max(inner, key=lambda e: len(e.absolute_path)))
+    path = ""
+    for part in err.absolute_path:
+        path = join(path, part)
+    given = err.instance
+    if "propertyNames" in err.schema_path:
+        path = join(path, str(given))  # a bad name: jsonschema reports it at the enclosing mapping
+    expected = _describe(err)
+    description = err.schema.get("description")
+    if description and (err.validator in ("oneOf", "anyOf", "pattern") or
+                        err.validator == "type" and not isinstance(err.validator_value, str)):
+        expected = description
+    elif description and err.validator == "type":
+        expected = f"{expected} ({description})"
+    hint = ""
+    if err.validator == "enum" and isinstance(given, str):
+        hint = did_you_mean(given, [str(v) for v in err.validator_value])
+    return ConfigError(path, f"expected {expected}, got {given!r}{hint}")
 
 
 def _describe(err) -> str:
     kw, val = err.validator, err.validator_value
-    return {"type": f"a value of type {val}", "enum": f"one of {val}",
-            "minimum": f"a number >= {val}", "minItems": f"at least {val} item(s)",
-            "minProperties": f"at least {val} entry(ies)", "uniqueItems": "no repeated items",
-            "maxItems": f"at most {val} item(s)"}.get(kw, f"a value satisfying {kw}={val!r}")
+    if kw == "type":
+        names = [val] if isinstance(val, str) else list(val)
+        return " or ".join(_TYPE_NAMES.get(t, f"a {t}") for t in names)
+    if kw == "enum":
+        return "one of " + ", ".join(map(repr, val))
+    phrases = {"minimum": "a number >= {}", "maximum": "a number <= {}", "exclusiveMinimum": "a number > {}",
+               "minItems": "at least {} item(s)", "maxItems": "at most {} item(s)",
+               "minProperties": "at least {} entry(ies)", "pattern": "text matching {}"}
+    if kw in phrases:
+        return phrases[kw].format(val)
+    if kw == "uniqueItems":
+        return "no repeated items"
+    return f"a value satisfying {kw}={val!r}"
+
+
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "array": "a list", "object": "a mapping (key: value)", "null": "nothing"}
 
 
 def fill_defaults(schema: dict, node: dict, value) -> None:

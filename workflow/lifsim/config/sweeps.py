@@ -43,6 +43,9 @@ def dim_spec(name: str, spec, path: str) -> dict:
     start = quantity(spec["start"], dim, join(path, "start"))
     stop = quantity(spec["stop"], dim, join(path, "stop"))
     scale = spec.get("scale", "linear")
+    if int(spec["num"]) > 1 and start == stop:
+        raise ConfigError(path, f"expected distinct sweep values (start < stop when num > 1), got start = stop "
+                          f"= {spec['start']!r} with num = {spec['num']}")
     if int(spec["num"]) > 1 and not start < stop:
         raise ConfigError(path, f"expected start < stop, got {spec['start']!r} .. {spec['stop']!r}")
     if scale == "log" and not start > 0:
@@ -71,11 +74,20 @@ def size(spec: dict) -> int:
     return len(spec["values"]) if "values" in spec else spec["range"][2]
 
 
+# The largest grid one experiment may sweep (1e8 points of 1 s at dt = 0.1 ms are 1e12 neuron-steps).
+MAX_POINTS = 10**8
+
+
 def parse_sweep(raw: dict, path: str) -> dict[str, dict]:
     """``{name: dimension spec}`` with names in sorted order (the dataset's dimension order)."""
     if not raw:
         raise ConfigError(path, "expected at least one swept parameter, got an empty sweep")
-    return {name: dim_spec(name, raw[name], join(path, name)) for name in sorted(raw)}
+    grid = {name: dim_spec(name, raw[name], join(path, name)) for name in sorted(raw)}
+    total = math.prod(size(spec) for spec in grid.values())
+    if total > MAX_POINTS:
+        raise ConfigError(path, f"expected at most {MAX_POINTS:.0e} grid points in one experiment, got {total:.3g}: "
+                          "split the sweep into several experiments")
+    return grid
 
 
 def chunks(grid: dict[str, dict], max_points: int) -> list[dict[str, dict]]:
