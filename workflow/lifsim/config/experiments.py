@@ -22,6 +22,8 @@ DEFAULT_RECORD = ["V", "I_m", "I_syn", "g_syn", "x"]
 
 def plan(config: dict) -> dict[str, ExperimentPlan]:
     """Resolve a structurally valid config into the plans of all experiments."""
+    from .analysis_jobs import ANALYSIS_JOB_BUILDERS, check_kind_only_keys, no_jobs
+
     seed = config["seed"]
     analysis = _analysis_options(config.get("analysis", {}))
     figures = dict(sorted(config.get("figures", {}).items()))
@@ -30,17 +32,19 @@ def plan(config: dict) -> dict[str, ExperimentPlan]:
         path = join("experiments", name)
         common = _common(config, exp, path)
         builder = BUILDERS[exp["kind"]]
+        check_kind_only_keys(exp, path)
         jobs = builder(name, exp, common, seed, path)
-        for job_name, params in jobs.items():
+        analysis_jobs = ANALYSIS_JOB_BUILDERS.get(exp["kind"], no_jobs)(name, exp, common, path, jobs)
+        for job_name, params in {**jobs, **analysis_jobs}.items():
             check_memory(params, path)
-        plans[name] = ExperimentPlan(name=name, kind=exp["kind"], jobs=jobs,
+        plans[name] = ExperimentPlan(name=name, kind=exp["kind"], jobs=jobs, analysis_jobs=analysis_jobs,
                                      analysis=analysis, figures=figures)
     return plans
 
 
 def _analysis_options(raw: dict) -> dict:
-    return {"lock_tolerance": quantity(raw.get("lock_tolerance", "0.2 ms"), "time",
-                                       "analysis.lock_tolerance")}
+    return {"lock_tolerance": quantity(raw.get("lock_tolerance", "0.5 ms"), "time", "analysis.lock_tolerance"),
+            "runaway_isi": quantity(raw.get("runaway_isi", "1 ms"), "time", "analysis.runaway_isi")}
 
 
 def _common(config: dict, exp: dict, path: str) -> dict:
@@ -181,5 +185,5 @@ BUILDERS = {"synaptic_response": _synaptic_response, "initial_conditions": _init
             "fi_curve": _fi_curve, "coupled_pair": _coupled_pair}
 
 # The figures each kind draws: file stems after the experiment name ("" -> <experiment>.png).
-FIGURES = {"synaptic_response": [""], "initial_conditions": [""], "fi_curve": [""],
-           "coupled_pair": ["", "_variants"]}
+FIGURES = {"synaptic_response": ["", "_test_step"], "initial_conditions": [""], "fi_curve": ["", "_error"],
+           "coupled_pair": ["", "_variants", "_lag", "_isi"]}

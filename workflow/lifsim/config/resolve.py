@@ -39,6 +39,8 @@ class ExperimentPlan:
     name: str
     kind: str
     jobs: dict[str, dict] = field(default_factory=dict)   # job name -> params
+    # simulations only the analysis reads (not part of the experiment's dataset): job name -> params
+    analysis_jobs: dict[str, dict] = field(default_factory=dict)
     analysis: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)
 
