@@ -3,12 +3,17 @@
 #   snakemake -c4            run every experiment (the default target `all`)
 #   snakemake -c4 -n         show what would run, and why
 #   snakemake -c4 archive    archive datasets, analysis and figures: results/archive/lifsim-<hash>.tar
+#   snakemake --report results/report.html    the HTML report of every figure (after a run)
 #
-# Data flow: config.yaml -> simulate_job -> gather_experiment -> analyse_experiment -> plot_<experiment>
-# Outputs: results/{simulations,datasets,analysis,figures,logs}/ (see README.md).
+# Data flow: config.yaml -> simulate_job -> gather_experiment -> analyse_experiment (+ simulate_analysis_job)
+#            -> summarise_experiment -> plot_<experiment>
+# Outputs: results/{simulations,datasets,analysis,summaries,figures,logs}/ (see README.md).
 from snakemake.utils import min_version
 
 min_version("9.0")
+
+
+report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
@@ -32,4 +37,5 @@ rule all:
     input:
         datasets=expand("results/datasets/{experiment}.nc", experiment=EXPERIMENTS),
         analysis=expand("results/analysis/{experiment}.nc", experiment=EXPERIMENTS),
+        summaries=expand("results/summaries/{experiment}.{ext}", experiment=EXPERIMENTS, ext=["rst", "json"]),
         figures=ALL_FIGURES,

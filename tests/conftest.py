@@ -39,6 +39,10 @@ def tiny_config() -> dict:
     conv["fi_curve"] = {"duration": "100 ms", "I_e": {"start": "3 nA", "stop": "5 nA", "num": 3}}
     conv["synaptic_response"]["duration"] = "30 ms"
     conv["coupled_pair"]["duration"] = "30 ms"
+    exps["coupled_pair"]["analysis_duration"] = "150 ms"
+    exps["coupled_pair"]["conditions"] = {k: v for k, v in exps["coupled_pair"]["conditions"].items()
+                                          if k in ("base", "strong_coupling", "inhibitory", "base_t_ref_2ms")}
+    exps["synaptic_response"]["test_step"] = {"amplitude": "-0.1 nA", "duration": "60 ms"}
     cfg["figures"] = {"formats": ["png"], "dpi": 40, "width": 5.0}
     return cfg
 

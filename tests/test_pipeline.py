@@ -27,7 +27,10 @@ def test_every_output_exists(tiny_run):
         assert (tiny_run / "results" / "logs" / "plot" / f"{e}.log").is_file()
     assert (tiny_run / "results" / "figures" / "coupled_pair_variants.png").is_file()
     assert sorted(p.name for p in (tiny_run / "results" / "simulations" / "synaptic_response").iterdir()) == \
-        ["excitatory.nc", "inhibitory.nc", "shunting.nc"]
+        ["analysis", "excitatory.nc", "inhibitory.nc", "shunting.nc"]
+    # the test-step runs that only the analysis reads: one per condition
+    assert sorted(p.name for p in (tiny_run / "results" / "simulations" / "synaptic_response" / "analysis").iterdir()) \
+        == ["excitatory.nc", "inhibitory.nc", "shunting.nc"]
     # no temporary files left behind
     assert not list((tiny_run / "results").rglob("*.part"))
 

@@ -83,6 +83,12 @@ def read_dataset(path):
     return xr.load_dataset(path, engine=ENGINE, decode_timedelta=False)
 
 
+def write_text(text: str, path) -> None:
+    """Write a text file atomically (UTF-8)."""
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(text, encoding="utf-8")
+
+
 def save_figure(fig, path, dpi: int) -> None:
     """Save a matplotlib figure atomically, without creation dates (identical runs, identical files)."""
     path = Path(path)

@@ -1,16 +1,35 @@
-# Stage 2: rates and derived numbers from each experiment's dataset.
+# Stage 2: rates and derived numbers from each experiment's dataset (and its analysis-only simulations);
+# then a short summary of the measured numbers (RST for the report captions, JSON for everyone else).
 
 
 rule analyse_experiment:
     input:
         code=ANALYSIS_CODE,
         dataset=rules.gather_experiment.output.dataset,
+        extra=lambda w: analysis_job_files(w.experiment),
     output:
         analysis="results/analysis/{experiment}.nc",
     params:
-        spec=lambda w: canonical_json({"kind": PLANS[w.experiment].kind, "options": PLANS[w.experiment].analysis}),
+        spec=lambda w: canonical_json({"kind": PLANS[w.experiment].kind, "options": PLANS[w.experiment].analysis,
+                                       "extra": sorted(PLANS[w.experiment].analysis_jobs)}),
     log:
         "results/logs/analyse_experiment/{experiment}.log",
     threads: 1
     script:
         "../scripts/analyse.py"
+
+
+rule summarise_experiment:
+    input:
+        code=SUMMARY_CODE,
+        dataset=rules.gather_experiment.output.dataset,
+        analysis=rules.analyse_experiment.output.analysis,
+    output:
+        rst="results/summaries/{experiment}.rst",
+        json="results/summaries/{experiment}.json",
+    params:
+        spec=lambda w: canonical_json({"experiment": w.experiment, "kind": PLANS[w.experiment].kind}),
+    log:
+        "results/logs/summarise_experiment/{experiment}.log",
+    script:
+        "../scripts/summarise.py"

@@ -50,6 +50,7 @@ SIMULATION_CODE = SHARED_CODE + _code("sim/*.py", "rng.py", "dataset.py", "spike
 GATHER_CODE = SHARED_CODE + _code("dataset.py", "gather.py", "spikes.py")
 ANALYSIS_CODE = SHARED_CODE + _code("analysis/*.py", "spikes.py")
 PLOT_CODE = SHARED_CODE + _code("plotting/*.py")
+SUMMARY_CODE = SHARED_CODE + _code("summary/*.py", "spikes.py")
 
 
 def job_params(wildcards):
@@ -67,9 +68,33 @@ def simulation_mem_mb(wildcards, attempt):
     return job_mem_mb(PLANS[wildcards.experiment].jobs[wildcards.job], attempt)
 
 
+def analysis_job_params(wildcards):
+    return canonical_json(PLANS[wildcards.experiment].analysis_jobs[wildcards.job])
+
+
+def analysis_job_files(experiment):
+    """The simulations only the analysis of ``experiment`` reads (see lifsim.config.analysis_jobs)."""
+    return [f"results/simulations/{experiment}/analysis/{job}.nc" for job in sorted(PLANS[experiment].analysis_jobs)]
+
+
 def figure_files(experiment):
     kind = PLANS[experiment].kind
     return [f"results/figures/{experiment}{suffix}.{fmt}" for suffix in FIGURES[kind] for fmt in FORMATS]
+
+
+def caption(kind, suffix):
+    """The report caption of a figure: workflow/report/<kind><suffix>.rst, or the generic one."""
+    name = f"{kind}{suffix}.rst"
+    specific = (Path(workflow.basedir) / "workflow" / "report" / name).is_file()
+    return f"../report/{name}" if specific else "../report/figure.rst"
+
+
+def report_figures(experiment):
+    """The figures of ``experiment``, flagged for the HTML report (snakemake --report results/report.html)."""
+    kind = PLANS[experiment].kind
+    return [report(f"results/figures/{experiment}{suffix}.{fmt}", caption=caption(kind, suffix),
+                   category=experiment, labels={"figure": f"{experiment}{suffix}", "format": fmt.upper()})
+            for suffix in FIGURES[kind] for fmt in FORMATS]
 
 
 ALL_FIGURES = [f for e in EXPERIMENTS for f in figure_files(e)]

@@ -1,4 +1,6 @@
 # Stage 3: figures. One rule per experiment, because each kind draws its own set of files.
+# The figures are flagged for the report; their captions (workflow/report/*.rst) include the
+# experiment's summary, which is therefore an input here.
 
 for _experiment in EXPERIMENTS:
 
@@ -9,8 +11,9 @@ for _experiment in EXPERIMENTS:
             code=PLOT_CODE,
             dataset=f"results/datasets/{_experiment}.nc",
             analysis=f"results/analysis/{_experiment}.nc",
+            summary=f"results/summaries/{_experiment}.rst",
         output:
-            figure_files(_experiment),
+            report_figures(_experiment),
         params:
             spec=canonical_json({"experiment": _experiment, "kind": PLANS[_experiment].kind,
                                  "options": PLANS[_experiment].figures}),

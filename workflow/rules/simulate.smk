@@ -17,6 +17,20 @@ rule simulate_job:
         "../scripts/simulate.py"
 
 
+rule simulate_analysis_job:
+    # Simulations only the analysis reads (lifsim.config.analysis_jobs); same script, own folder.
+    input:
+        code=SIMULATION_CODE,
+    output:
+        dataset="results/simulations/{experiment}/analysis/{job}.nc",
+    params:
+        job=analysis_job_params,
+    log:
+        "results/logs/simulate_analysis_job/{experiment}/{job}.log",
+    script:
+        "../scripts/simulate.py"
+
+
 rule gather_experiment:
     input:
         code=GATHER_CODE,

@@ -39,15 +39,26 @@ def analyse_fi(ds: xr.Dataset, options: dict) -> xr.Dataset:
     firing = count > 0
     I = ds["I_e"].values
     measured = [float(I[row].min()) if row.any() else np.nan for row in firing]
+    silent = [float(I[(~row) & (I < low)].max()) if ((~row) & (I < low)).any() else np.nan
+              for row, low in zip(firing, measured)]
+    above = rate_analytical > 0
     out = xr.Dataset({
         "rate": rate, "rate_analytical": rate_analytical, "rate_error": error,
-        "max_abs_error": np.abs(error).where(rate_analytical > 0).max("I_e").assign_attrs(
+        "max_abs_error": np.abs(error).where(above).max("I_e").assign_attrs(
             long_name="largest |rate - analytical rate| above rheobase", units="Hz"),
+        "mean_abs_error": np.abs(error).where(above).mean("I_e").assign_attrs(
+            long_name="mean |rate - analytical rate| above rheobase", units="Hz"),
+        "max_rel_error": (np.abs(error).where(above) / rate_analytical.where(above)).max("I_e").assign_attrs(
+            long_name="largest |rate - analytical rate| / analytical rate above rheobase", units="1"),
         "count_quantum": xr.DataArray(1.0 / duration_s[:, 0], dims=("duration",),
                                       attrs={"long_name": "resolution of the count estimator, 1 / duration",
                                              "units": "Hz"}),
         "rheobase_measured": xr.DataArray(measured, dims=("duration",), attrs={
             "long_name": "smallest simulated I_e that produced a spike", "units": "nA"}),
+        "rheobase_silent": xr.DataArray(silent, dims=("duration",), attrs={
+            "long_name": "largest simulated I_e below rheobase_measured without a spike", "units": "nA"}),
+        "I_e_step": xr.DataArray(float(np.max(np.diff(I))) if I.size > 1 else np.nan, attrs={
+            "long_name": "largest spacing of the simulated currents", "units": "nA"}),
         "rheobase_theory": xr.DataArray(rheobase(p["R_m"], p["E_m"], p["V_thr"]), attrs={
             "long_name": "rheobase (V_thr - E_m) / R_m", "units": "nA"}),
     }, coords={"duration": ds["duration"]})

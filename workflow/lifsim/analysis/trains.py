@@ -1,10 +1,18 @@
-"""Spike-train analyses: trials from different initial voltages, and the coupled pair."""
+"""Trials from different initial voltages: spike times, ISIs and the lag behind trial 0, against theory.
+
+Once a trial has fired, V restarts from V_reset with the same drive as every
+other trial, so all trials follow the same trajectory shifted in time: the lag
+behind trial 0 is fixed by the first spike and never changes (exactly, for any
+integrator). Theory for the first spike: t_1 = tau_eff ln((V_inf - V_0) / (V_inf - V_thr)).
+"""
 from __future__ import annotations
 
 import numpy as np
 import xarray as xr
 
-from .. import spikes
+from .. import spikes, units
+from . import theory
+from .rates import analytical_rate
 
 
 def analyse_trials(ds: xr.Dataset, options: dict) -> xr.Dataset:
@@ -16,32 +24,38 @@ def analyse_trials(ds: xr.Dataset, options: dict) -> xr.Dataset:
     period = isi.mean(("trial", "spike_index"))
     phase = ((lag / period) % 1.0).assign_attrs(long_name="phase lag behind trial 0, lag / mean ISI mod 1",
                                                units="1")
-    return xr.Dataset({"spike_time": t, "isi": isi, "lag": lag, "phase_lag": phase,
-                       "lag_spread": (lag.max("spike_index") - lag.min("spike_index")).assign_attrs(
-                           long_name="largest minus smallest lag over the spikes (0: constant lag)",
-                           units="ms")})
+    out = xr.Dataset({"spike_time": t, "isi": isi, "lag": lag, "phase_lag": phase,
+                      "lag_spread": (lag.max("spike_index") - lag.min("spike_index")).assign_attrs(
+                          long_name="largest minus smallest lag over the spikes (0: constant lag)", units="ms"),
+                      "lag_mean": lag.mean("spike_index").assign_attrs(long_name="mean lag behind trial 0",
+                                                                       units="ms")})
+    return out.merge(_theory(ds))
 
 
-def analyse_pair(ds: xr.Dataset, options: dict) -> xr.Dataset:
-    """Per condition: the spike-time difference of the two neurons over time, and when it locks."""
-    tol_ms = options["lock_tolerance"] * 1e3
-    t = spikes.padded(ds)
-    a, b = t.sel(neuron=0), t.sel(neuron=1)
-    diff = (b - a).assign_attrs(long_name="spike time of neuron 1 minus neuron 0, same spike index",
-                                units="ms")
-    change = np.abs(diff.diff("spike_index"))
-    settled = (change < tol_ms).values
-    lock_index = np.full(diff.sizes["condition"], -1)
-    for c in range(settled.shape[0]):
-        row = settled[c][~np.isnan(change.values[c])]
-        for k in range(row.size):
-            if row[k:].all():
-                lock_index[c] = k + 1
-                break
+def _theory(ds: xr.Dataset) -> xr.Dataset:
+    """First-spike times, lags and the period from the closed forms, per condition and trial."""
+    p = {k: theory.si(ds[k]) for k in ("tau_m", "R_m", "E_m", "E_exc", "E_inh", "g_exc", "g_inh", "I_e",
+                                        "V_thr", "V_reset", "t_ref")}
+    shape = (ds.sizes["condition"], 1)
+    col = {k: np.reshape(np.broadcast_to(v, ds.sizes["condition"]), shape) for k, v in p.items()}
+    V_inf = theory.effective_rest(col["E_m"], col["R_m"], col["g_exc"], col["E_exc"], col["g_inh"], col["E_inh"],
+                                  col["I_e"])
+    tau = theory.effective_tau(col["tau_m"], col["R_m"], col["g_exc"], col["g_inh"])
+    V0 = theory.si(ds["V_init"])
+    first = theory.first_spike_time(V0, V_inf, col["V_thr"], tau)
+    # the period: the f-I rate with the effective membrane (R_in I_e + V_inf(0) = V_inf)
+    rate = analytical_rate(0.0, tau[:, 0], 1.0, V_inf[:, 0], col["V_thr"][:, 0], col["V_reset"][:, 0],
+                           col["t_ref"][:, 0])
+    dims = ("condition", "trial")
+    first_ms = units.to_display(first, "time")
     return xr.Dataset({
-        "spike_time": t, "spike_time_difference": diff,
-        "lock_index": xr.DataArray(lock_index, dims=("condition",), attrs={
-            "long_name": "first spike index from which the difference changes by less than lock_tolerance "
-                         "(-1: never)", "lock_tolerance_ms": tol_ms}),
-        "runaway_onset": ds["runaway_onset"].min("neuron").assign_attrs(ds["runaway_onset"].attrs),
-    })
+        "first_spike_theory": xr.DataArray(first_ms, dims=dims, attrs={
+            "long_name": "first spike time tau_eff ln((V_inf - V_0) / (V_inf - V_thr))", "units": "ms"}),
+        "lag_theory": xr.DataArray(first_ms - first_ms[:, :1], dims=dims, attrs={
+            "long_name": "lag behind trial 0 from the first-spike times", "units": "ms"}),
+        "period_theory": xr.DataArray(units.to_display(np.where(rate > 0, 1.0 / np.where(rate > 0, rate, 1.0),
+                                                                np.nan), "time"),
+                                      dims=("condition",), attrs={
+            "long_name": "inter-spike interval t_ref + tau_eff ln((V_inf - V_reset) / (V_inf - V_thr))",
+            "units": "ms"}),
+    }, coords={"condition": ds["condition"], "trial": ds["trial"]})

@@ -27,10 +27,10 @@ DEFAULT_RECORD = ["V", "I_m", "I_syn", "g_syn", "x"]
 # ignore (``coupling`` in an fi_curve) is refused rather than silently dropped.
 COMMON_KEYS = ("kind", "integrator", "dt", "allow_large_dt", "reset", "record", "neuron")
 KIND_KEYS = {
-    "synaptic_response": ("duration", "presynaptic_spikes", "conditions"),
+    "synaptic_response": ("duration", "presynaptic_spikes", "conditions", "test_step"),
     "initial_conditions": ("duration", "trials", "V_init", "conditions"),
     "fi_curve": ("durations", "sweep", "V_init", "max_points_per_job", "record_spikes"),
-    "coupled_pair": ("duration", "V_init", "coupling", "conditions"),
+    "coupled_pair": ("duration", "V_init", "coupling", "conditions", "analysis_duration"),
     "pair_grid": ("duration", "sweep", "V_init", "coupling", "conditions", "max_points_per_job", "record_spikes"),
     "convergence": ("integrators", "dts", "fi_curve", "synaptic_response", "coupled_pair"),
 }
@@ -38,6 +38,8 @@ KIND_KEYS = {
 
 def plan(config: dict) -> dict[str, ExperimentPlan]:
     """Resolve a structurally valid config into the plans of all experiments."""
+    from .analysis_jobs import ANALYSIS_JOB_BUILDERS, check_kind_only_keys, no_jobs
+
     seed = int(config["seed"])  # the schema admits 7.0 as an integer; one spelling, one job identity
     analysis = _analysis_options(config.get("analysis", {}))
     figures = _figure_options(config.get("figures", {}))
@@ -45,20 +47,20 @@ def plan(config: dict) -> dict[str, ExperimentPlan]:
     for name, exp in sorted(config["experiments"].items()):
         path = join("experiments", name)
         _check_kind_keys(exp, path)
-        common = _common(config, exp, path)
-        _check_kind_keys(exp, path)
+        check_kind_only_keys(exp, path)
         common = _common(config, exp, path)
         jobs = BUILDERS[exp["kind"]](name, exp, common, seed, path)
+        analysis_jobs = ANALYSIS_JOB_BUILDERS.get(exp["kind"], no_jobs)(name, exp, common, path, jobs)
         reads = ANALYSIS_OPTIONS.get(exp["kind"], tuple(analysis))  # a kind not listed gets every option
         used = {k: v for k, v in analysis.items() if k in reads}
-        plans[name] = ExperimentPlan(name=name, kind=exp["kind"], jobs=jobs, analysis=used, figures=figures,
-                                     warnings=common["warnings"])
+        plans[name] = ExperimentPlan(name=name, kind=exp["kind"], jobs=jobs, analysis_jobs=analysis_jobs,
+                                     analysis=used, figures=figures, warnings=common["warnings"])
     return plans
 
 
 # The analysis options each kind's analysis reads (the others cannot trigger its rerun).
 ANALYSIS_OPTIONS = {"synaptic_response": (), "initial_conditions": (), "fi_curve": (),
-                    "coupled_pair": ("lock_tolerance",), "pair_grid": (), "convergence": ()}
+                    "coupled_pair": ("lock_tolerance", "runaway_isi"), "pair_grid": (), "convergence": ()}
 
 
 def _check_kind_keys(exp: dict, path: str) -> None:
@@ -70,8 +72,8 @@ def _check_kind_keys(exp: dict, path: str) -> None:
 
 
 def _analysis_options(raw: dict) -> dict:
-    return {"lock_tolerance": quantity(raw.get("lock_tolerance", "0.2 ms"), "time",
-                                       "analysis.lock_tolerance")}
+    return {"lock_tolerance": quantity(raw.get("lock_tolerance", "0.5 ms"), "time", "analysis.lock_tolerance"),
+            "runaway_isi": quantity(raw.get("runaway_isi", "1 ms"), "time", "analysis.runaway_isi")}
 
 
 def _figure_options(raw: dict) -> dict:
@@ -271,5 +273,5 @@ BUILDERS = {"synaptic_response": _synaptic_response, "initial_conditions": _init
             "convergence": build_convergence}
 
 # The figures each kind draws: file stems after the experiment name ("" -> <experiment>.png).
-FIGURES = {"synaptic_response": [""], "initial_conditions": [""], "fi_curve": [""],
-           "coupled_pair": ["", "_variants"], "pair_grid": [""], "convergence": [""]}
+FIGURES = {"synaptic_response": ["", "_test_step"], "initial_conditions": [""], "fi_curve": ["", "_error"],
+           "coupled_pair": ["", "_variants", "_lag", "_isi"], "pair_grid": [""], "convergence": [""]}

@@ -42,6 +42,8 @@ class ExperimentPlan:
     name: str
     kind: str
     jobs: dict[str, dict] = field(default_factory=dict)   # job name -> params
+    # simulations only the analysis reads (not part of the experiment's dataset): job name -> params
+    analysis_jobs: dict[str, dict] = field(default_factory=dict)
     analysis: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)   # printed before the run (e.g. allow_large_dt)

@@ -1,0 +1,51 @@
+"""Figures of the f-I curve: the notebook's two estimators, and their errors against the analytical rate."""
+from __future__ import annotations
+
+import json
+
+from .style import THEORY, new_figure, style_of
+
+TITLES = {"isi": "1 / mean ISI", "count": "spike count / duration"}
+RATE = r"$r = 1 / (t_{ref} + \tau_m \ln\frac{R_m I_e + E_m - V_{reset}}{R_m I_e + E_m - V_{thr}})$"
+
+
+def plot_fi(ds, an, opts) -> dict:
+    fig, axes = new_figure(opts["width"], 3.2, 1, 2, sharey=True)
+    I = an["I_e"].values
+    for ax, est in zip(axes[0], ["isi", "count"]):
+        for i, dur in enumerate(an["duration"].values):
+            ax.plot(I, an["rate"].sel(estimator=est, duration=dur), label=f"simulated, {dur:g} ms",
+                    lw=1.2, **style_of(i))
+        ax.plot(I, an["rate_analytical"], label="analytical", **THEORY)
+        ax.set_title(TITLES[est])
+        ax.set_xlabel(r"$I_e$ (nA)")
+    axes[0, 0].set_ylabel("firing rate (Hz)")
+    axes[0, 0].legend(loc="upper left")
+    fig.suptitle(RATE, fontsize=9)
+    dt_ms = next(iter(json.loads(ds.attrs["lifsim_params"]).values()))["dt"] * 1e3
+    return {"": fig, "_error": plot_errors(an, dt_ms, opts)}
+
+
+def plot_errors(an, dt_ms, opts):
+    fig, axes = new_figure(opts["width"], 3.6, 1, 2)
+    I = an["I_e"].values
+    rheo = float(an["rheobase_theory"])
+    grid = an["rate_analytical"].values ** 2 * dt_ms * 1e-3     # Hz: r^2 dt
+    for ax, est in zip(axes[0], ["isi", "count"]):
+        for i, dur in enumerate(an["duration"].values):
+            style = style_of(i)
+            ax.plot(I, an["rate_error"].sel(estimator=est, duration=dur), lw=1.0, label=f"{dur:g} ms", **style)
+            if est == "isi" and i == 0:
+                ax.fill_between(I, -grid, grid, color="0.88", lw=0, label=r"$\pm r^2\,dt$ (spike times on the grid)")
+            if est == "count":
+                q = float(an["count_quantum"].sel(duration=dur))
+                for sign in (-1, 1):
+                    ax.axhline(sign * q, color=style["color"], lw=0.8, linestyle=(0, (4, 2)),
+                               label=f"$\\pm$1 / duration = {q:g} Hz" if sign > 0 else None)
+        ax.axvline(rheo, **THEORY, label=f"rheobase $(V_{{thr}} - E_m)/R_m$ = {rheo:g} nA")
+        ax.set_title(TITLES[est])
+        ax.set_xlabel(r"$I_e$ (nA)")
+        ax.set_ylabel("simulated - analytical rate (Hz)")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=6)
+    fig.suptitle("Error of each estimator against the analytical rate", fontsize=9)
+    return fig

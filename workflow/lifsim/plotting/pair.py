@@ -1,0 +1,144 @@
+"""Figures of the coupled pair: the notebook's traces, all variants, and the long runs (lag, ISI).
+
+Variants are laid out as a grid: one row per set of parameters apart from
+t_ref, one column per t_ref value, so that each variant sits next to itself
+with a refractory period.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from .style import new_figure, style_of
+
+
+
+def layout(ds) -> tuple[list, list, dict]:
+    """(row labels, t_ref values in ms, {(row, t_ref): condition}) from the jobs' parameters."""
+    params = json.loads(ds.attrs["lifsim_params"])
+    conds = [str(c) for c in ds["condition"].values]
+    neuron = {c: params[c]["neuron"] for c in conds}
+    t_refs = sorted({round(neuron[c].get("t_ref", 0.0) * 1e3, 9) for c in conds})
+    keys, rows, cells = {}, [], {}
+    for c in sorted(conds, key=lambda c: (neuron[c].get("t_ref", 0.0), conds.index(c))):
+        key = json.dumps({k: v for k, v in neuron[c].items() if k != "t_ref"}, sort_keys=True)
+        if key not in keys:
+            keys[key] = c
+            rows.append(c)
+        cells[(keys[key], round(neuron[c].get("t_ref", 0.0) * 1e3, 9))] = c
+    return rows, t_refs, cells
+
+
+def _pair_axes(ax, ds, cond, title):
+    for n in ds["neuron"].values:
+        v0 = float(ds["V_init"].sel(condition=cond, neuron=n))
+        ax.plot(ds["time"], ds["V"].sel(condition=cond, neuron=n), lw=1.0,
+                label=f"neuron {n}: $V_0$ = {v0:.1f} mV", **style_of(int(n)))
+    ax.axhline(float(ds["V_thr"].sel(condition=cond)), color="grey", lw=0.6, linestyle=":")
+    ax.set_title(title, fontsize=7)
+    ax.set_ylabel("V (mV)")
+
+
+def plot_pair(ds, an, opts) -> dict:
+    conds = [str(c) for c in ds["condition"].values]
+    base = "base" if "base" in conds else conds[0]
+    fig, axes = new_figure(opts["width"], 3.0)
+    _pair_axes(axes[0, 0], ds, base, "Voltage traces of two synaptically coupled IF neurons")
+    axes[0, 0].set_xlabel("time (ms)")
+    axes[0, 0].legend(loc="lower right")
+    out = {"": fig, "_variants": _grid(ds, an, opts, _variant_panel)}
+    if "lag_time" in an:
+        out["_lag"] = _grid(ds, an, opts, _lag_panel)
+        out["_isi"] = _isi(ds, an, opts)
+    return out
+
+
+def _grid(ds, an, opts, draw):
+    rows, t_refs, cells = layout(ds)
+    fig, axes = new_figure(opts["width"], 0.6 + 1.6 * len(rows), len(rows), len(t_refs), sharex=True)
+    for i, row in enumerate(rows):
+        for j, t_ref in enumerate(t_refs):
+            ax = axes[i, j]
+            cond = cells.get((row, t_ref))
+            if cond is None:
+                ax.set_axis_off()
+                continue
+            draw(ax, ds, an, cond, t_ref)
+    for ax in axes[-1]:
+        ax.set_xlabel("time (ms)")
+    handles = {}
+    for ax in axes.ravel():
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, handle)
+    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=2, fontsize=7)
+    return fig
+
+
+def _variant_panel(ax, ds, an, cond, t_ref):
+    _pair_axes(ax, ds, cond, f"{cond}\n{_changes(ds, cond)}")
+
+
+def _lag_panel(ax, ds, an, cond, t_ref):
+    sel = an.sel(condition=cond)
+    t, lag, period = sel["lag_time"].values, sel["spike_time_difference"].values, sel["period"].values
+    ok = np.isfinite(t)
+    ax.fill_between(t[ok], -period[ok] / 2, period[ok] / 2, color="0.88", lw=0, step="post",
+                    label=r"$\pm$ half the period of neuron 0")
+    ax.plot(t[ok], lag[ok], ".", ms=2, color=style_of(0)["color"], label="neuron 1 - nearer spike of neuron 0")
+    onset = float(sel["runaway_onset"])
+    if np.isfinite(onset):
+        ax.axvline(onset, color=style_of(1)["color"], lw=0.8, linestyle="--", label="runaway onset")
+    locked = float(sel["lock_time"])
+    if np.isfinite(locked):
+        ax.axvline(locked, color=style_of(2)["color"], lw=0.8, linestyle=":", label="locked from")
+    ax.set_title(f"{cond}\n{_state(an, cond)}", fontsize=7)
+    ax.set_ylabel("lag (ms)")
+
+
+def _state(an, cond) -> str:
+    sel = an.sel(condition=cond)
+    name = an["state"].attrs["flag_meanings"].split()[int(sel["state"])]
+    if name == "runaway":
+        return f"runaway from {float(sel['runaway_onset']):.1f} ms"
+    if name == "locked":
+        return f"locked, phase {float(sel['locked_phase']):.2f}, {float(sel['final_rate']):.0f} Hz"
+    counts = sel["spike_count_long"].values
+    return f"{name.replace('_', ' ')} ({counts[0]} vs {counts[1]} spikes)"
+
+
+def _isi(ds, an, opts):
+    rows, t_refs, cells = layout(ds)
+    fig, axes = new_figure(opts["width"], 3.4, 1, len(t_refs), sharey=True)
+    threshold = an["runaway_onset"].attrs.get("runaway_isi_ms")
+    for j, t_ref in enumerate(t_refs):
+        ax = axes[0, j]
+        for i, row in enumerate(rows):
+            cond = cells.get((row, t_ref))
+            if cond is None:
+                continue
+            sel = an.sel(condition=cond, neuron=0)
+            ax.plot(sel["spike_time"], sel["isi"], lw=1.0, label=row, **style_of(i))
+        if threshold is not None:
+            ax.axhline(float(threshold), color="grey", lw=0.8, linestyle=":", label="runaway_isi")
+        ax.set_yscale("log")
+        ax.set_title(rf"$t_{{ref}}$ = {t_ref:g} ms")
+        ax.set_xlabel("time (ms)")
+    axes[0, 0].set_ylabel("inter-spike interval of neuron 0 (ms)")
+    fig.legend(*axes[0, -1].get_legend_handles_labels(), loc="outside right upper", fontsize=6)
+    return fig
+
+
+def _changes(ds, cond) -> str:
+    params = json.loads(ds.attrs["lifsim_params"])
+    conds = [str(c) for c in ds["condition"].values]
+    base = params["base" if "base" in conds else conds[0]]["neuron"]
+    from ..params import NEURON_PARAMS
+    from ..units import DISPLAY_UNITS, to_display
+
+    parts = []
+    for name, value in params[cond]["neuron"].items():
+        if not np.isclose(value, base.get(name, np.nan), rtol=1e-9, atol=0.0):
+            dim = NEURON_PARAMS[name][0]
+            parts.append(f"{name} = {to_display(value, dim):g} {DISPLAY_UNITS[dim]}")
+    return ", ".join(parts) or "as base"
