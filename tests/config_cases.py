@@ -79,8 +79,8 @@ SR, IC, FI, CP = E + "synaptic_response", E + "initial_conditions", E + "fi_curv
 CASES = [
     # --- units and numbers
     case("wrong_dimension", put("neuron.tau_m", "10 mV"), "neuron.tau_m", "a time", "'10 mV', which is a voltage"),
-    case("wrong_dimension_in_condition", put(CP + ".conditions.low_drive.I_e", "3 nS"),
-         CP + ".conditions.low_drive.I_e", "a current", "'3 nS'"),
+    case("wrong_dimension_in_condition", put(CP + ".conditions.strong_coupling.I_e", "3 nS"),
+         CP + ".conditions.strong_coupling.I_e", "a current", "'3 nS'"),
     case("missing_unit_number", put("neuron.R_m", 10), "neuron.R_m", "a resistance", "10 (missing unit)"),
     case("missing_unit_text", put("dt", "0.1"), "dt", "a time", "'0.1' (missing unit)"),
     case("unknown_unit", put("neuron.E_m", "-80 mVolt"), "neuron.E_m", "a voltage", "unknown unit 'mVolt'"),
@@ -99,8 +99,8 @@ CASES = [
          "E_m or a voltage", "'E_M'"),
     # --- signs and ranges
     case("tau_m_zero", put("neuron.tau_m", "0 ms"), "neuron.tau_m", "a positive value", "'0 ms'"),
-    case("tau_syn_negative_in_condition", put(CP + ".conditions.slow_synapse.tau_syn", "-20 ms"),
-         CP + ".conditions.slow_synapse.tau_syn", "a positive value", "'-20 ms'"),
+    case("tau_syn_negative_in_condition", put(CP + ".conditions.strong_coupling.tau_syn", "-20 ms"),
+         CP + ".conditions.strong_coupling.tau_syn", "a positive value", "'-20 ms'"),
     case("R_m_zero", put("neuron.R_m", "0 MOhm"), "neuron.R_m", "a positive value", "'0 MOhm'"),
     case("R_m_negative_in_experiment", put(IC + ".neuron.R_m", "-10 MOhm"), IC + ".neuron.R_m",
          "a positive value", "'-10 MOhm'"),

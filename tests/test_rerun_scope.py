@@ -21,7 +21,8 @@ SYN, IC, FI, CP = "synaptic_response", "initial_conditions", "fi_curve", "couple
 SM, CONV = "synchrony_map", "convergence"
 EXPERIMENTS = (CONV, CP, FI, IC, SYN, SM)
 JOBS = {SYN: ("excitatory", "inhibitory", "shunting"), IC: ("base",), FI: ("duration-50ms", "duration-100ms"),
-        CP: ("base", "low_drive", "slow_synapse", "strong_coupling"), SM: ("excitatory", "inhibitory")}
+        CP: ("base", "base_t_ref_2ms", "inhibitory", "strong_coupling"), SM: ("excitatory", "inhibitory")}
+PROBED = (SYN, CP)   # kinds with simulations only their analysis reads (lifsim.config.analysis_jobs)
 CONV_CASES = ("fi_curve", "synaptic_response", "coupled_pair-excitatory", "coupled_pair-inhibitory")
 
 
@@ -34,12 +35,18 @@ def sims(experiment: str, *jobs: str) -> set[str]:
     return {f"simulate_job:{experiment}/{job}" for job in (jobs or JOBS[experiment])}
 
 
+def probes(experiment: str, *jobs: str) -> set[str]:
+    """The analysis-only simulations of the given conditions (all of them by default)."""
+    return {f"simulate_analysis_job:{experiment}/{job}" for job in (jobs or JOBS[experiment])}
+
+
 def figures(*experiments: str) -> set[str]:
     return {f"plot_{e}" for e in (experiments or EXPERIMENTS)}
 
 
 def analyses(*experiments: str) -> set[str]:
-    return {f"analyse_experiment:{e}" for e in (experiments or EXPERIMENTS)} | figures(*experiments)
+    return ({f"analyse_experiment:{e}" for e in (experiments or EXPERIMENTS)} |
+            {f"summarise_experiment:{e}" for e in (experiments or EXPERIMENTS)} | figures(*experiments))
 
 
 def downstream(*experiments: str) -> set[str]:
@@ -48,7 +55,7 @@ def downstream(*experiments: str) -> set[str]:
             analyses(*experiments))
 
 
-EVERYTHING = set().union(*(sims(e) | downstream(e) for e in EXPERIMENTS))
+EVERYTHING = set().union(*(sims(e) | downstream(e) for e in EXPERIMENTS), *(probes(e) for e in PROBED))
 # the independent reference of the convergence study runs none of lifsim's integrators or datasets
 REFERENCES = {job for job in EVERYTHING if job.startswith("reference_convergence:")}
 
@@ -185,7 +192,7 @@ SPELLINGS = _all(  # the same numbers, written differently
     _set(f"experiments.{SYN}.conditions.shunting.g_inh", "0.2 uS"),
     _set(f"experiments.{FI}.durations", ["100.0 ms", "5.0e-2 s"]),
     _set(f"experiments.{IC}.V_init", {"uniform": ["-0.085 V", "-7.5e+1 mV"]}),
-    _set("analysis.lock_tolerance", "2.0e-4 s"), _set("figures.width", 5), _set("figures.dpi", 40.0),
+    _set("analysis.lock_tolerance", "5.0e-4 s"), _set("figures.width", 5), _set("figures.dpi", 40.0),
     _set("seed", 20261125.0), _set(f"experiments.{IC}.trials", 3.0), _set(f"experiments.{FI}.sweep.I_e.num", 12.0),
     _set(f"experiments.{CP}.coupling", [[0.0, 1.0], [1.0, 0.0]]),
 )
@@ -193,20 +200,22 @@ SPELLINGS = _all(  # the same numbers, written differently
 ROWS = [
     # one condition's parameter
     pytest.param(config_edit(_set(f"experiments.{SYN}.conditions.shunting.g_inh", "150 nS")),
-                 sims(SYN, "shunting") | downstream(SYN), id="condition-parameter"),
+                 sims(SYN, "shunting") | probes(SYN, "shunting") | downstream(SYN), id="condition-parameter"),
     # one f-I duration, one coupled-pair variant
     pytest.param(config_edit(_set(f"experiments.{FI}.durations", ["50 ms", "80 ms"])),
                  sims(FI, "duration-80ms") | downstream(FI), id="fi-duration"),
     pytest.param(config_edit(_set(f"experiments.{CP}.conditions.strong_coupling.g_star", "50 nS")),
-                 sims(CP, "strong_coupling") | downstream(CP), id="coupled-pair-variant"),
+                 sims(CP, "strong_coupling") | probes(CP, "strong_coupling") | downstream(CP),
+                 id="coupled-pair-variant"),
     pytest.param(config_edit(_set(f"experiments.{SYN}.conditions.weak", {"E_syn": "0 mV", "g_star": "10 nS"})),
-                 sims(SYN, "weak") | downstream(SYN), id="condition-added"),
-    pytest.param(config_edit(_drop(f"experiments.{CP}.conditions.slow_synapse")),
+                 sims(SYN, "weak") | probes(SYN, "weak") | downstream(SYN), id="condition-added"),
+    pytest.param(config_edit(_drop(f"experiments.{CP}.conditions.inhibitory")),
                  downstream(CP), id="condition-removed"),
     # a shared default, with an experiment and a condition that override it (by the same old value)
     pytest.param(config_edit(_all(_set("neuron.tau_m", "12 ms"), _set(f"experiments.{CP}.neuron.tau_m", "10 ms"),
                                   _set(f"experiments.{SYN}.conditions.shunting.tau_m", "10 ms"))),
-                 sims(SYN, "excitatory", "inhibitory") | sims(IC) | sims(FI) | sims(SM) | sims(CONV) |
+                 sims(SYN, "excitatory", "inhibitory") | probes(SYN, "excitatory", "inhibitory") | sims(IC) |
+                 sims(FI) | sims(SM) | sims(CONV) |
                  downstream(SYN, IC, FI, SM, CONV), id="shared-default-overridden-elsewhere"),
     pytest.param(config_edit(_set("seed", 7)), sims(IC) | sims(FI) | downstream(IC, FI), id="seed-only-random-jobs"),
     # analysis and figure options
@@ -232,7 +241,7 @@ ROWS = [
     # swapped values
     pytest.param(config_edit(_swap(f"experiments.{SYN}.conditions.shunting.g_exc",
                                    f"experiments.{SYN}.conditions.shunting.g_inh")),
-                 sims(SYN, "shunting") | downstream(SYN), id="swap-within-a-job"),
+                 sims(SYN, "shunting") | probes(SYN, "shunting") | downstream(SYN), id="swap-within-a-job"),
     pytest.param(config_edit(_swap(f"experiments.{SYN}.conditions.excitatory.E_syn",
                                    f"experiments.{SYN}.conditions.inhibitory.E_syn")),
                  sims(SYN, "excitatory", "inhibitory") | downstream(SYN), id="swap-between-conditions"),
