@@ -34,19 +34,6 @@ def train(ds: xr.Dataset, **labels) -> np.ndarray:
     return trains(ds).sel(**labels).item()
 
 
-def first_last(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
-    """First and last spike time of every train (NaN where empty), shaped like ``spike_count``."""
-    counts = ds["spike_count"].values
-    off = offsets(counts)
-    times = ds["spike_time"].values
-    nonempty = off[1:] > off[:-1]
-    first = np.full(counts.size, np.nan)
-    last = np.full(counts.size, np.nan)
-    first[nonempty] = times[off[:-1][nonempty]]
-    last[nonempty] = times[off[1:][nonempty] - 1]
-    return first.reshape(counts.shape), last.reshape(counts.shape)
-
-
 def padded(ds: xr.Dataset) -> xr.DataArray:
     """Spike times (ms) as a NaN-padded array with a trailing ``spike_index`` dimension."""
     counts = ds["spike_count"]
