@@ -61,11 +61,9 @@ def _rate_error(params: dict, result) -> float:
     from .sim.batch import grid_points
 
     currents = grid_points(params["job"]["grid"])["I_e"]
-    trains = _trains(result.spike_neuron, result.spike_time, currents.size)
-    count = np.array([t.size for t in trains])
-    first = np.array([t[0] if t.size else np.nan for t in trains])
-    last = np.array([t[-1] if t.size else np.nan for t in trains])
-    rate = isi_rate(count, first, last)
+    summary = result.spike_summary()           # per-train count, first and last spike (no loop over trains)
+    count = summary["spike_count"]
+    rate = isi_rate(count, summary["first_spike"], summary["last_spike"])
     exact = analytical_rate(currents, p["tau_m"], p["R_m"], p["E_m"], p["V_thr"], p["V_reset"], p["t_ref"])
     use = (exact > 0) & (count >= 2)
     return float(np.max(np.abs(rate[use] - exact[use]) / exact[use])) if use.any() else np.nan

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from .rates import analytical_rate, count_rate, isi_rate, rheobase
+from .rates import analytical_rate, count_rate, rate_from_mean_isi, rheobase
 
 
 def analyse_fi(ds: xr.Dataset, options: dict) -> xr.Dataset:
@@ -12,7 +12,7 @@ def analyse_fi(ds: xr.Dataset, options: dict) -> xr.Dataset:
     dims = ds["spike_count"].dims                       # (duration, I_e)
     duration_s = ds["duration"].values[:, None] * 1e-3
     # 1 / mean ISI from the per-train statistics (present whether or not spike times were stored)
-    isi = isi_rate(count, np.zeros_like(count, dtype=float), ds["mean_isi"].values * 1e-3 * (count - 1))
+    isi = rate_from_mean_isi(count, ds["mean_isi"].values * 1e-3)
     cnt = count_rate(count, duration_s)
     p = {k: float(ds[k].values.ravel()[0]) for k in ("tau_m", "R_m", "E_m", "V_thr", "V_reset", "t_ref")}
     analytic = analytical_rate(ds["I_e"].values, p["tau_m"], p["R_m"], p["E_m"], p["V_thr"], p["V_reset"],

@@ -20,6 +20,16 @@ def isi_rate(count, first, last) -> np.ndarray:
     return out
 
 
+def rate_from_mean_isi(count, mean_isi) -> np.ndarray:
+    """1 / mean ISI from per-train statistics: 0 with no spike, NaN with one spike."""
+    count = np.asarray(count)
+    out = np.full(np.shape(count), np.nan)
+    many = count >= 2
+    out[many] = 1.0 / np.asarray(mean_isi, dtype=float)[many]
+    out[count == 0] = 0.0
+    return out
+
+
 def count_rate(count, duration) -> np.ndarray:
     """Spike count / simulated duration (quantised to 1 / duration)."""
     return np.asarray(count, dtype=float) / duration
