@@ -1,12 +1,14 @@
 """The test-current step of each synaptic_response condition: R_in, tau_eff and the resting potential.
 
-Each probe job holds two passive neurons with the condition's parameters:
-neuron 0 at the holding current, neuron 1 at holding + step (see
-``lifsim.config.analysis_jobs``). The model is linear, so V_1 - V_0 is exactly
+Each condition has two passive probe jobs with its parameters: ``<cond>-hold``
+at the holding current and ``<cond>-step`` at holding + step (see
+``lifsim.kinds.synaptic_response``). The model is linear, so V_1 - V_0 is exactly
 the response to the step from rest, measured the way an electrophysiologist
 would: R_in = steady deflection / step, tau_eff from an exponential fit.
 """
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import xarray as xr
@@ -29,23 +31,22 @@ def fit_tau(t, response) -> float:
     return -1.0 / slope
 
 
-def measure(job: xr.Dataset) -> dict:
-    """R_in (MOhm), tau_eff (ms), resting potential (mV) and the step response of one probe job."""
-    V = job["V"].astype(np.float64)
-    t = job["time"].values
-    current = job["I_e"].values                         # nA: holding, holding + step
-    step = float(current[1] - current[0])
-    response = (V.isel(I_e=1) - V.isel(I_e=0)).values   # mV
+def measure(hold: xr.Dataset, stepped: xr.Dataset) -> dict:
+    """R_in (MOhm), tau_eff (ms), resting potential (mV) and the step response of one condition's probes."""
+    V0 = hold["V"].astype(np.float64)
+    t = hold["time"].values
+    step = units.to_display(json.loads(stepped.attrs["lifsim_params"])["test_step"], "current")   # nA
+    response = (stepped["V"].astype(np.float64).values - V0.values)   # mV
     return {"step": step, "response": response, "time": t,
             "input_resistance": float(response[-1] / step),   # mV / nA = MOhm
             "tau_eff": fit_tau(t, response),
-            "rest_potential": float(V.isel(I_e=0, time=-1))}
+            "rest_potential": float(V0.isel(time=-1))}
 
 
 def expected(job: xr.Dataset) -> dict:
     """The closed forms for the probe job's parameters (display units)."""
     p = {k: theory.si(job[k]) for k in ("tau_m", "R_m", "E_m", "E_exc", "E_inh", "g_exc", "g_inh")}
-    hold = theory.si(job["I_e"])[0]
+    hold = float(theory.si(job["I_e"]))
     tau = theory.effective_tau(p["tau_m"], p["R_m"], p["g_exc"], p["g_inh"])
     dt = float(job.attrs["dt_ms"]) * 1e-3
     return {"input_resistance": units.to_display(theory.input_resistance(p["R_m"], p["g_exc"], p["g_inh"]),
@@ -74,8 +75,8 @@ def analyse_probes(jobs: dict[str, xr.Dataset], conditions) -> xr.Dataset:
     """Per condition: measured and theoretical R_in, tau_eff, resting potential, and the step responses."""
     rows = {}
     for cond in conditions:
-        job = jobs[str(cond)]
-        got, want = measure(job), expected(job)
+        hold, stepped = jobs[f"{cond}-hold"], jobs[f"{cond}-step"]
+        got, want = measure(hold, stepped), expected(hold)
         rows[str(cond)] = {**{k: got[k] for k in ("input_resistance", "tau_eff", "rest_potential")},
                            **{f"{k}_theory": want[k] for k in ("input_resistance", "tau_eff", "rest_potential")},
                            "tau_eff_expected_fit": want["tau_eff_expected_fit"], "test_step": got["step"],
