@@ -12,3 +12,10 @@ imports ``lifsim.config`` while it builds the DAG. The layers, bottom up:
 - ``lifsim.io``: the only module that reads and writes files.
 """
 __version__ = "0.1.0"
+
+
+def load(*configs):
+    """A config as a study: ``lifsim.load("config.yaml")["fi_curve"].run()`` (see ``lifsim.study``)."""
+    from .study import load as load_study
+
+    return load_study(*configs)
