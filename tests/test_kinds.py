@@ -212,3 +212,41 @@ def test_a_new_kind_is_one_module_and_one_registry_line(tmp_path):
                      if "__pycache__" not in p.parts and (not (REPO / p.relative_to(folder)).is_file() or
                                                           p.read_bytes() != (REPO / p.relative_to(folder)).read_bytes()))
     assert changed == ["workflow/lifsim/kinds/__init__.py", "workflow/lifsim/kinds/resting_potential.py"]
+
+
+@pytest.mark.parametrize("mutate, path, words", [
+    (lambda c: c["experiments"].__setitem__("fi_curve_error", copy.deepcopy(c["experiments"]["fi_curve"])),
+     "experiments.fi_curve_error", "'_error' figure of experiment 'fi_curve'"),
+    (lambda c: c["experiments"].__setitem__("coupled_pair_isi", copy.deepcopy(c["experiments"]["synchrony_map"])),
+     "experiments.coupled_pair_isi", "'_isi' figure of experiment 'coupled_pair'"),
+    (lambda c: c["experiments"].__setitem__("Fi_curve", copy.deepcopy(c["experiments"]["fi_curve"])),
+     "experiments.fi_curve", "differ in more than case"),
+    (lambda c: c["experiments"]["coupled_pair"]["conditions"].__setitem__("Base", {}),
+     "experiments.coupled_pair.conditions", "'base' and 'Base'"),
+    (lambda c: c["experiments"]["coupled_pair"]["conditions"].__setitem__("x" * 250, {}),
+     "experiments.coupled_pair.conditions." + "x" * 250, "at most 64 characters"),
+    (lambda c: c["experiments"]["fi_curve"].update(max_points_per_job=1, sweep={"I_e": {
+        "start": "0 nA", "stop": "5 nA", "num": 20000}}), "experiments.fi_curve.max_points_per_job", "at most 2000"),
+    (lambda c: c["experiments"]["fi_curve"].update(max_points_per_job=1, sweep={"I_e": {
+        "start": "0 nA", "stop": "5 nA", "num": 10**8}}), "experiments.fi_curve.max_points_per_job", "at most 2000"),
+])
+def test_names_whose_files_would_collide_and_too_many_jobs_are_refused_before_planning(mutate, path, words):
+    cfg = tiny_config()
+    mutate(cfg)
+    with pytest.raises(ConfigError) as info:
+        plans_of(cfg)
+    assert info.value.path == path and words in info.value.message
+
+
+@pytest.mark.pipeline
+def test_the_pipeline_runs_from_any_working_directory(tmp_path):
+    """snakemake -s <checkout>/Snakefile -d <dir>: code inputs and the config resolve; results land in <dir>."""
+    cfg = tiny_config()
+    cfg["experiments"] = {"initial_conditions": cfg["experiments"]["initial_conditions"]}
+    checkout = copy_workflow(tmp_path / "checkout", cfg)
+    work = tmp_path / "work"
+    snakemake(tmp_path, "-s", str(checkout / "Snakefile"), "-d", str(work), "-c2")
+    assert (work / "results" / "figures" / "initial_conditions.png").is_file()
+    assert not (checkout / "results").exists()
+    assert "Nothing to be done" in snakemake(tmp_path, "-s", str(checkout / "Snakefile"), "-d", str(work),
+                                             "-n", "-c1").stdout

@@ -18,8 +18,10 @@ from lifsim.config.resources import job_mem_mb  # noqa: E402
 from lifsim.planning import plan  # noqa: E402
 
 
-# The config file(s) in use: --configfile ones, else config.yaml.
-CONFIG_FILES = [str(p) for p in workflow.overwrite_configfiles] or ["config.yaml"]
+# The config file(s) in use: --configfile ones, else config.yaml of the working directory, else (a run
+# elsewhere: snakemake -s <checkout>/Snakefile -d <dir>) the checkout's own config.yaml.
+_DEFAULT_CONFIG = "config.yaml" if Path("config.yaml").is_file() else str(Path(workflow.basedir) / "config.yaml")
+CONFIG_FILES = [str(p) for p in workflow.overwrite_configfiles] or [_DEFAULT_CONFIG]
 
 
 def _load_config():
