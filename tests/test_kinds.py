@@ -250,3 +250,26 @@ def test_the_pipeline_runs_from_any_working_directory(tmp_path):
     assert not (checkout / "results").exists()
     assert "Nothing to be done" in snakemake(tmp_path, "-s", str(checkout / "Snakefile"), "-d", str(work),
                                              "-n", "-c1").stdout
+
+
+@pytest.mark.pipeline
+def test_the_studies_config_runs_to_its_figures_with_labelled_datasets(tmp_path):
+    import xarray as xr
+
+    from lifsim.config import load_yaml
+
+    cfg = load_yaml(REPO / "tests" / "configs" / "studies.yaml")
+    folder = copy_workflow(tmp_path / "wf", cfg)
+    snakemake(folder, "-c2")
+    results = folder / "results"
+    for name in cfg["experiments"]:
+        assert (results / "figures" / f"{name}.png").stat().st_size > 1000
+    ds = xr.load_dataset(results / "datasets" / "psp_vs_g_star.nc")
+    assert ds["V"].dims == ("condition", "g_star", "time") and float(ds["g_star"].sel(g_star=30)) == 30.0
+    chain = xr.load_dataset(results / "datasets" / "chain3.nc")
+    assert chain.sizes["neuron"] == 3 and int(chain["spike_count"].sum()) > 0
+    for path in sorted(results.rglob("*.nc")):   # every variable of every file says what it holds
+        for name, var in xr.load_dataset(path).variables.items():
+            assert "long_name" in var.attrs, (path.name, name)
+            if var.dtype.kind == "f":
+                assert "units" in var.attrs, (path.name, name)
