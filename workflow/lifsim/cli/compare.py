@@ -101,7 +101,7 @@ def variable_change(name: str, a, b, align: bool = True) -> str:
         where = np.unravel_index(int(np.argmax(delta)), delta.shape)
         place = ", ".join(f"{d}={_label(a, d, i)}" for d, i in zip(a.dims, where))
         scale = np.nanmax(np.abs(va)) if not nan_a.all() else math.nan
-        rel = f", {delta.max() / scale:.3g} of max |A|" if scale and math.isfinite(scale) else ""
+        rel = f", {100 * delta.max() / scale:.3g} % of max |A|" if scale and math.isfinite(scale) else ""
         text += f"; largest |B - A| = {delta.max():.4g}{unit}{rel}" + (f" at {place}" if place else "")
     if (nan_a != nan_b).any():
         text += f"; NaN in one only: {int((nan_a != nan_b).sum())}"
