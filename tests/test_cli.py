@@ -4,7 +4,6 @@
 snakemake wrote in a temporary copy of the workflow, once with the tiny config and once with tau_m changed,
 and archives that ``lifsim.archive.bundle`` built from them.
 """
-import json
 import os
 import subprocess
 import sys
@@ -158,7 +157,7 @@ def test_show_lists_dimensions_coordinates_and_variables_with_units(two_runs):
         line = next(ln for ln in text.splitlines() if ln.startswith(f"  {name} ("))
         assert f", {var.attrs.get('units', 'no units')}" in line and var.attrs.get("long_name", "") in line, line
     assert "I_e (I_e) float64, nA: " in text and "2 .. 5 (12 values)" in text
-    assert f"experiment: fi_curve" in text and f"integrator: {ds.attrs['integrator']}" in text
+    assert "experiment: fi_curve" in text and f"integrator: {ds.attrs['integrator']}" in text
     missing = cli("show", str(two_runs[0] / "nothing.nc"))
     assert missing.returncode == 2 and missing.stderr.startswith("lifsim show: cannot read")
 

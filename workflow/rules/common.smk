@@ -19,7 +19,7 @@ from lifsim.config.resources import job_mem_mb  # noqa: E402
 # files before this runs, and fails on a missing one with its own traceback (see docs/troubleshooting.md).
 CONFIG_FILES = [str(p) for p in workflow.overwrite_configfiles]
 _REPLACE = workflow.config_settings.replace_workflow_config
-if not CONFIG_FILES or not _REPLACE and CONFIG_FILES[0] != str(Path("config.yaml").absolute()):
+if not CONFIG_FILES or (not _REPLACE and CONFIG_FILES[0] != str(Path("config.yaml").absolute())):
     CONFIG_FILES.insert(0, "config.yaml")
 
 

@@ -65,7 +65,8 @@ def report(paths, config: dict, plans: dict) -> list[str]:
     right = {2, 3, 4, 6, 7}
 
     def line(cells) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        pairs = enumerate(zip(cells, widths, strict=True))
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs)
 
     out = [f"config: {' + '.join(map(str, paths))}: valid",
            f"integrator {config.get('integrator')}, dt {config.get('dt')}, seed {config.get('seed')}", "",

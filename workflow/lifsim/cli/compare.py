@@ -39,7 +39,8 @@ def parameter_changes(a, b, path: str = "") -> list[str]:
     nested = isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and \
         any(isinstance(v, (dict, list)) for v in a + b)
     if nested:
-        return [line for i, (x, y) in enumerate(zip(a, b)) for line in parameter_changes(x, y, f"{path}[{i}]")]
+        pairs = enumerate(zip(a, b, strict=True))
+        return [line for i, (x, y) in pairs for line in parameter_changes(x, y, f"{path}[{i}]")]
     if a != b:
         return [f"{path}: {shown(a)} -> {shown(b)}{by_how_much(a, b)}"]
     return []
@@ -99,7 +100,7 @@ def variable_change(name: str, a, b, align: bool = True) -> str:
     text = f"{name}: {differ} of {a.size} values differ"
     if delta.max() > 0:
         where = np.unravel_index(int(np.argmax(delta)), delta.shape)
-        place = ", ".join(f"{d}={_label(a, d, i)}" for d, i in zip(a.dims, where))
+        place = ", ".join(f"{d}={_label(a, d, i)}" for d, i in zip(a.dims, where, strict=True))
         scale = np.nanmax(np.abs(va)) if not nan_a.all() else math.nan
         rel = f", {100 * delta.max() / scale:.3g} % of max |A|" if scale and math.isfinite(scale) else ""
         text += f"; largest |B - A| = {delta.max():.4g}{unit}{rel}" + (f" at {place}" if place else "")
