@@ -70,7 +70,8 @@ def test_runnable_block_runs(sandbox, where, language, code):
     folder, env = sandbox
     command = ["bash", "-euo", "pipefail", "-c", code] if language == "bash" else [sys.executable, "-c", code]
     proc = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, f"{where} exited {proc.returncode}:\n{code}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    output = f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    assert proc.returncode == 0, f"{where} exited {proc.returncode}:\n{code}\n{output}"
 
 
 def test_the_configuration_reference_covers_every_schema_key_with_a_description():
