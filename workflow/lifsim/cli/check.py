@@ -72,8 +72,8 @@ def report(paths, config: dict, plans: dict) -> list[str]:
            f"integrator {config.get('integrator')}, dt {config.get('dt')}, seed {config.get('seed')}", "",
            line(COLUMNS).rstrip(), *(line(r).rstrip() for r in rows), "",
            f"{len(plans)} experiments, {total_jobs} simulation jobs "
-           f"({sum(len(p.analysis_jobs) for p in plans.values())} of them analysis-only), about "
-           f"{estimate.human_seconds(total_s)} of job CPU time before gathering, analysis and figures "
-           "(memory: what each job asks a cluster for, the largest per experiment)"]
+           f"({sum(len(p.analysis_jobs) for p in plans.values())} of them analysis-only), "
+           f"about {estimate.human_seconds(total_s)} of CPU time (rough) before gathering, analysis and figures",
+           "memory/job: the most one job of the experiment asks a cluster for (lifsim.config.resources)"]
     out.append(f"warnings: {len(warnings)}" + "".join(f"\n  lifsim: WARNING at {w}" for w in warnings))
     return out
