@@ -203,3 +203,8 @@ def test_diff_of_two_archives(two_runs, tmp_path):
     assert same.returncode == 0 and "same parameters, same results" in same.stdout, same.stdout
     bad = cli("diff", str(tars[0]), str(tmp_path / "none.tar"))
     assert bad.returncode == 2 and bad.stderr.startswith("lifsim diff: ")
+    (tmp_path / "notes.txt").write_text("not an archive\n")
+    for args in ((tars[0], tmp_path / "notes.txt"), (tars[0], two_runs[0] / "results" / "datasets" / "fi_curve.nc")):
+        bad = cli("diff", *map(str, args))
+        assert bad.returncode == 2 and bad.stderr.count("\n") == 1, bad.stderr
+        assert bad.stderr.startswith("lifsim diff: "), bad.stderr

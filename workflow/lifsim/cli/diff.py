@@ -9,6 +9,7 @@ Exit status: 0 no difference in parameters or numbers, 1 differences, 2 somethin
 from __future__ import annotations
 
 import sys
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -32,8 +33,12 @@ def run(args) -> int:
     from ..archive import ArchiveError
 
     limit = None if args.all else MAX_LINES
+    datasets_given = [str(x).endswith(".nc") for x in (args.a, args.b)]
+    if any(datasets_given) and not all(datasets_given):
+        print("lifsim diff: expected two datasets (.nc) or two archives, got one of each", file=sys.stderr)
+        return 2
     try:
-        if all(str(x).endswith(".nc") for x in (args.a, args.b)):
+        if all(datasets_given):
             lines, differ = datasets(args.a, args.b, limit)
         else:
             lines, differ = archives(args.a, args.b, limit)
@@ -79,6 +84,8 @@ def archive_folder(path, scratch: Path) -> Path:
         return path
     if not path.is_file():
         raise ArchiveError(f"{path}: no such dataset, archive file or folder")
+    if not tarfile.is_tarfile(path):
+        raise ArchiveError(f"{path}: not a dataset (.nc), an archive (.tar) or a folder an archive was extracted to")
     return bundle.extract(path, scratch)
 
 
