@@ -110,7 +110,8 @@ def full_schema() -> dict:
         props.update({key: value for key, value in kinds.get(k).schema.items()})
     schema["properties"] = {**schema["properties"], "experiments": {
         **schema["properties"]["experiments"], "additionalProperties": {
-            "type": "object", "required": ["kind"], "additionalProperties": False, "properties": props}}}
+            "type": "object", "required": ["kind"], "additionalProperties": False, "properties": props,
+            "description": "one experiment: its kind and the keys that kind reads (see each key)"}}}
     return schema
 
 

@@ -25,7 +25,8 @@ def add_parser(commands):
 
 
 def run(args) -> int:
-    from ..config import ConfigError, load_merged, plan
+    from ..config import ConfigError, load_merged
+    from ..planning import plan
 
     try:
         config = load_merged(args.configs)
