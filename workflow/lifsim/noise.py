@@ -47,8 +47,9 @@ def bridge_crossing_probability(V0, V1, theta, sigma, tau, h):
     """P(the path crossed theta inside the step | V0, V1); 1 where V0 or V1 >= theta."""
     a = np.maximum(theta - V0, 0.0)
     b = np.maximum(theta - V1, 0.0)
-    with np.errstate(divide="ignore"):
-        return np.exp(-2.0 * a * b / bridge_variance(sigma, tau, h))
+    ab = a * b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ab > 0, np.exp(-2.0 * ab / bridge_variance(sigma, tau, h)), 1.0)
 
 
 def inverse_gaussian(inverse_mean, shape, z, u):

@@ -74,9 +74,12 @@ def run_exact(keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in,
         spike = active & ((V1 >= theta) | (u_bridge < p))
         if spike.any():
             i = np.flatnonzero(spike)
-            offset = np.where(sigma[i] > 0,
-                              noise.crossing_time(V[i], V1[i], theta[i], sigma[i], tau[i], h[i], z_time[i], u_time[i]),
-                              deterministic_offset(V[i], mean[i], theta[i], tau[i], h[i]))
+            offset = deterministic_offset(V[i], mean[i], theta[i], tau[i], h[i])
+            n = sigma[i] > 0
+            if n.any():
+                i_n = i[n]
+                offset[n] = noise.crossing_time(V[i_n], V1[i_n], theta[i_n], sigma[i_n], tau[i_n], h[i_n],
+                                                z_time[i_n], u_time[i_n])
             times = start[i] + offset
             who.append(i)
             when.append(times)
