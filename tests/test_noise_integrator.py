@@ -85,3 +85,14 @@ def test_poisson_event_times():
     assert abs(frac.mean() - 0.5) < 4 * np.sqrt(1 / 12 / t.size)
     alone = event_times(keys[7:8], nu, DT, steps)[1]
     assert np.array_equal(np.sort(t[idx == 7]), np.sort(alone))
+
+
+def test_step_current_switches_inside_a_step():
+    """sigma = 0, rest 6 mV below threshold, a 10 mV step (R_in I) at 50.03 ms: the closed-form first spike."""
+    from lifsim.analysis.theory import first_spike_time
+    R_in, mu = 100e6, -60e-3
+    step = [{"kind": "step", "amplitude": 0.1e-9, "start": 0.05003, "stop": 0.2}]
+    idx, t = simulate("exact", point_keys(np.array([mu]), 1), mu, TAU, 0.0, THETA, V_R, T_REF, 0.2, DT,
+                      R_in=R_in, components=step, V0=mu)
+    expected = 0.05003 + first_spike_time(mu, mu + R_in * 0.1e-9, THETA, TAU)
+    assert t[0] == pytest.approx(expected, abs=1e-12)
