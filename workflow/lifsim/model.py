@@ -82,6 +82,12 @@ def membrane_propagator(V, gbar, s, a0, a1, b0, b1):
     return V - (v_inf - V) * np.expm1(-a * s)
 
 
+def rate_and_rest(gbar, a0, a1, b0, b1):
+    """The membrane's rate a = a0 + a1 gbar and the potential it relaxes to, V_inf = (b0 + b1 gbar) / a."""
+    a = a0 + a1 * gbar
+    return a, (b0 + b1 * gbar) / a
+
+
 def relaxed(V, v_inf, em):
     """V_inf + (V - V_inf) e^{-a s} written with em = expm1(-a s) (the form of :func:`membrane_propagator`)."""
     return V - (v_inf - V) * em

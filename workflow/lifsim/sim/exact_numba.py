@@ -21,35 +21,54 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .exact_steps import NON_FINITE, OK, ROWS, TOO_MANY, VARS, membrane, rounds
+from .. import model
+from .exact_steps import NON_FINITE, OK, ROWS, TOO_MANY, VARS, rounds
+
+SERIES_LIMIT = 1 / 16        # |a h| up to which the free step uses expm1_series
+_jit = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+rate_and_rest = _jit(model.rate_and_rest)
+relaxed = _jit(model.relaxed)
 
 
-@numba.njit(cache=True, nogil=True)
+@_jit
+def expm1_series(z):
+    """expm1(z) for |z| <= SERIES_LIMIT by its Taylor series to z^9 (truncation below 4e-18 relative), in a
+    form the compiler can vectorise (the library's expm1 is a call per element)."""
+    return z * (1.0 + z * (1 / 2 + z * (1 / 6 + z * (1 / 24 + z * (1 / 120 + z * (1 / 720 + z * (
+        1 / 5040 + z * (1 / 40320 + z / 362880))))))))
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def free_step(lo, hi, k, h, V, x, g, release, P, flag):
     """The free step of every neuron lo..hi-1 (branch-free); a neuron with something happening in the step
     (a crossing, the end of its refractory period, or ``flag`` already set: a presynaptic spike) keeps its
-    state and is flagged. Returns (flagged, non-finite)."""
-    theta, a0, a1, b0, b1, dec, u_h, wg_h, wx_h = P[1], P[5], P[6], P[7], P[8], P[9], P[10], P[11], P[12]
+    state and is flagged, as is one whose a h exceeds the series' range. Returns (flagged, non-finite)."""
+    # views of the block: the loop then indexes from 0, which lets the compiler vectorise it
+    theta, a0, a1, b0, b1 = P[1][lo:hi], P[5][lo:hi], P[6][lo:hi], P[7][lo:hi], P[8][lo:hi]
+    dec, u_h, wg_h, wx_h = P[9][lo:hi], P[10][lo:hi], P[11][lo:hi], P[12][lo:hi]
+    Vb, xb, gb, rb, fb = V[lo:hi], x[lo:hi], g[lo:hi], release[lo:hi], flag[lo:hi]
     t0 = k * h
     t1 = t0 + h
     n_slow = 0
     bad = 0
-    for i in range(lo, hi):
-        v, xi, gi, r = V[i], x[i], g[i], release[i]
-        vn = membrane(v, wg_h[i] * gi + wx_h[i] * xi, h, a0[i], a1[i], b0[i], b1[i])
+    for i in range(Vb.size):
+        v, xi, gi, r = Vb[i], xb[i], gb[i], rb[i]
+        a, v_inf = rate_and_rest(wg_h[i] * gi + wx_h[i] * xi, a0[i], a1[i], b0[i], b1[i])
+        z = -a * h
+        vn = relaxed(v, v_inf, expm1_series(z))
         held = r >= t1
-        slow = ((vn >= theta[i]) | (r > t0)) & ~held | flag[i]
+        slow = ((vn >= theta[i]) | (r > t0) | (z < -SERIES_LIMIT)) & (r < t1) | fb[i]
         vn = v if held else vn
-        V[i] = v if slow else vn
-        x[i] = xi if slow else xi * dec[i]
-        g[i] = gi if slow else (gi + xi * u_h[i]) * dec[i]
-        flag[i] = slow
+        Vb[i] = v if slow else vn
+        xb[i] = xi if slow else xi * dec[i]
+        gb[i] = gi if slow else (gi + xi * u_h[i]) * dec[i]
+        fb[i] = slow
         n_slow += slow
         bad += (vn - vn) != 0.0
     return n_slow, bad
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _record(k, lo, hi, V, x, g, trace_vars, traces):
     for v in range(trace_vars.size):
         w = trace_vars[v]
@@ -58,7 +77,7 @@ def _record(k, lo, hi, V, x, g, trace_vars, traces):
             traces[v, k, i] = src[i]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def run_block(lo, hi, k0, k1, h, V, x, g, release, last, runaway, flag, P, ev_starts, tgt_sorted, tperm, ev_off,
               applied, pre_start, post, weight, loc, comp_start, members, limit, trace_vars, traces, sp_n, sp_t,
               pos, status):
@@ -102,6 +121,8 @@ def run_block(lo, hi, k0, k1, h, V, x, g, release, last, runaway, flag, P, ev_st
                 if code != OK or n_slow == 0:
                     break
                 if flag[i]:
+                    flag[i] = False
+                    n_slow -= 1
                     mem[0] = i
                     code = rounds(mem, 1, k, h, V, x, g, release, last, runaway, P, e_lo, e_hi, tgt_sorted, tperm,
                                   ev_off, applied, pre_start, post, weight, loc, limit, sp_n, sp_t, pos, s)
@@ -111,7 +132,7 @@ def run_block(lo, hi, k0, k1, h, V, x, g, release, last, runaway, flag, P, ev_st
     return k1
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, error_model="numpy")
 def run_blocks(starts, ends, k_from, k1, h, V, x, g, release, last, runaway, flag, P, ev_starts, tgt_sorted, tperm,
                ev_off, applied, pre_start, post, weight, loc, comp_start, members, limit, trace_vars, traces, sp_n,
                sp_t, pos, status):

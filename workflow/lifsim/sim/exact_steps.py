@@ -15,7 +15,7 @@ VARS = {"V": 0, "x": 1, "g_syn": 2}
 ROWS = ("tau_syn", "V_thr", "V_reset", "t_ref", "g_star", "a0", "a1", "b0", "b1", "decay_h", "u_h", "w_g_h", "w_x_h")
 OK, NON_FINITE, TOO_MANY = 0, 1, 2
 
-_jit = numba.njit(cache=True, nogil=True, inline="always")
+_jit = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 cascade = _jit(model.cascade_propagator)
 weights = _jit(model.mean_weights)
 membrane = _jit(model.membrane_propagator)
@@ -23,7 +23,7 @@ value_and_slope = _jit(model.membrane_and_slope)
 crossing_length = _jit(model.crossing_length)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def crossing(V, x, g, L, tau, theta, a0, a1, b0, b1):
     """Scalar ``propagators.crossing_time``: first guess with g at its mean, then bracketed Newton."""
     if V >= theta:
@@ -53,7 +53,7 @@ def crossing(V, x, g, L, tau, theta, a0, a1, b0, b1):
     return s
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _advance(j, Vc, xc, gc, clock, stop, rel, h, tau, wg_h, wx_h, a0, a1, b0, b1, start, X1, G1):
     """V at ``stop`` of member j: held until its refractory period ends, then free with g at its mean."""
     st = max(clock, min(rel[j], stop))
@@ -69,7 +69,7 @@ def _advance(j, Vc, xc, gc, clock, stop, rel, h, tau, wg_h, wx_h, a0, a1, b0, b1
     return membrane(Vc[j], w_g * g1 + w_x * x1, L, a0, a1, b0, b1)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def rounds(mem, M, k, h, V, x, g, release, last, runaway, P, e_lo, e_hi, tgt_sorted, tperm, ev_off, applied,
            pre_start, post, weight, loc, limit, sp_n, sp_t, pos, s):
     """Advance the component ``mem[:M]`` through step k, event by event; returns a status code.
