@@ -101,4 +101,4 @@ def run_euler(b: Batch) -> Result:
 
     neuron, time = collect_spikes(sp_neuron, sp_time)
     return Result(times=b.times, traces=traces, spike_neuron=neuron, spike_time=time,
-                  runaway_onset=runaway, V0=b.V0.copy(), info={"integrator": "euler"})
+                  runaway_onset=runaway, V0=b.V0.copy(), info={"integrator": "euler", "kernel": "numpy", "threads": 1})

@@ -209,4 +209,5 @@ def run_euler_numba(b, block: int = 2048, spikes: bool = True, progress=None, th
     summary = {"spike_count": count, "first_spike": first, "last_spike": np.where(count > 0, last, np.nan),
                "mean_isi": mean_isi, "isi_std": np.sqrt(np.maximum(var, 0.0))}
     return Result(times=b.times, traces=out, spike_neuron=neuron, spike_time=time, runaway_onset=runaway,
-                  V0=b.V0.copy(), info={"integrator": "euler", "kernel": "numba"}, summary=summary)
+                  V0=b.V0.copy(), info={"integrator": "euler", "kernel": "numba",
+                                        "threads": min(numba.get_num_threads(), starts.size)}, summary=summary)

@@ -210,4 +210,4 @@ def run_exact(b: Batch) -> Result:
         first_bad_step(kernel.V, k + 1, b.dt)
     neuron, time = collect_spikes(kernel.spikes_neuron, kernel.spikes_time)
     return Result(times=b.times, traces=traces, spike_neuron=neuron, spike_time=time,
-                  runaway_onset=kernel.runaway, V0=b.V0.copy(), info={"integrator": "exact"})
+                  runaway_onset=kernel.runaway, V0=b.V0.copy(), info={"integrator": "exact", "kernel": "numpy", "threads": 1})

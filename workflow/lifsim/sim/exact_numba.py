@@ -243,4 +243,4 @@ def run_exact_numba(b, block: int = 2048, threads: int | None = None):
                                   [sp_t[i, :pos[i, 0]] for i in range(starts.size)])
     return Result(times=b.times, traces=out, spike_neuron=neuron, spike_time=time, runaway_onset=runaway,
                   V0=b.V0.copy(), info={"integrator": "exact", "kernel": "numba",
-                                        "threads": numba.get_num_threads() if starts.size > 1 else 1})
+                                        "threads": min(numba.get_num_threads(), starts.size)})
