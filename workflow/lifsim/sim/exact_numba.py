@@ -22,7 +22,7 @@ import numba
 import numpy as np
 
 from .. import model
-from .exact_steps import NON_FINITE, OK, ROWS, TOO_MANY, VARS, rounds
+from .exact_steps import NON_FINITE, OK, ROWS, VARS, rounds
 
 SERIES_LIMIT = 1 / 16        # |a h| up to which the free step uses expm1_series
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
