@@ -15,9 +15,10 @@ int main(int argc, char **argv) {
     long n = atol(argv[1]), steps = atol(argv[2]);
     const double dt = 1e-4, tau_m = 0.01, R_m = 1e7, E_m = -0.08, V_thr = -0.054, V_reset = -0.08;
     const double tau_syn = 0.01, g_star = 30e-9, E_syn = 0.0, t_ref = 0.0;
-    double *V = malloc(n * sizeof *V), *x = malloc(n * sizeof *x), *g = malloc(n * sizeof *g);
-    double *ref = malloc(n * sizeof *ref), *b0 = malloc(n * sizeof *b0);
-    long *count = calloc(n, sizeof *count);
+    double *restrict V = malloc(n * sizeof *V), *restrict x = malloc(n * sizeof *x);
+    double *restrict g = malloc(n * sizeof *g), *restrict ref = malloc(n * sizeof *ref);
+    double *restrict b0 = malloc(n * sizeof *b0);
+    double *restrict count = calloc(n, sizeof *count);   /* spikes per neuron */
     const double a0 = 1.0 / tau_m, a1 = R_m / tau_m, a_s = dt / tau_syn, ref_steps = t_ref / dt;
     for (long i = 0; i < n; i++) {
         double I_e = n > 1 ? 5e-9 * i / (n - 1) : 0.0;
@@ -33,20 +34,18 @@ int main(int argc, char **argv) {
             g[i] = gi + a_s * (xi - gi);
             x[i] = xi - a_s * xi;
             double r = ref[i];
-            int held = r > 0.5;
-            v1 = held ? V_reset : v1;
-            r = held ? r - 1.0 : r;
-            int s = v1 >= V_thr;
-            V[i] = s ? V_reset : v1;
-            ref[i] = s ? ref_steps : r;
-            count[i] += s;
+            v1 = r > 0.5 ? V_reset : v1;
+            r = r > 0.5 ? r - 1.0 : r;
+            V[i] = v1 >= V_thr ? V_reset : v1;
+            ref[i] = v1 >= V_thr ? ref_steps : r;
+            count[i] += v1 >= V_thr ? 1.0 : 0.0;
         }
         if (k + 1 == 100)                   /* the presynaptic spike at 10 ms */
             for (long i = 0; i < n; i++) x[i] += g_star;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    long total = 0;
+    double total = 0;
     for (long i = 0; i < n; i++) total += count[i];
-    printf("%.6f %ld\n", (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec), total);
+    printf("%.6f %.0f\n", (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec), total);
     return 0;
 }
