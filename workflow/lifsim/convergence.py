@@ -94,10 +94,15 @@ def _spike_time_error(result, ref: xr.Dataset) -> tuple[float, int]:
 def measure_dataset(params: dict, reference: xr.Dataset | None) -> xr.Dataset:
     """Run the job's integrator at every dt and measure its error (one value per dt)."""
     from .sim import simulate
+    from .sim.batch import n_steps
+    from .sim.run import choose_kernel
 
+    job = params["job"]     # one kernel for every dt: the choice weighs the steps of all of them
+    kernel = choose_kernel(job["integrator"], job["batch"]["size"],
+                           sum(n_steps(job["duration"], dt) for dt in params["dts"]))
     errors, count_diff = [], []
     for dt in params["dts"]:
-        result = simulate({**params["job"], "dt": dt})
+        result = simulate({**job, "dt": dt}, kernel=kernel)
         if params["measure"] == "rate":
             errors.append(_rate_error(params, result))
         elif params["measure"] == "trace":

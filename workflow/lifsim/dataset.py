@@ -114,6 +114,7 @@ def job_variables(params: dict, result) -> dict:
         "presynaptic_spikes_ms": json.dumps([t * 1e3 for t in params["presynaptic_spikes"]]),
         "coupling": json.dumps(params["coupling"]),
         "spike_convention": SPIKE_CONVENTION,
+        "kernel": result.info.get("kernel", "numpy"), "kernel_threads": int(result.info.get("threads", 1)),
         "runaway": (f"{n_runaway} neuron(s) fired twice within one time step (see runaway_onset)"
                     if n_runaway else "none"),
     }

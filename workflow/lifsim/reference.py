@@ -1,7 +1,7 @@
 """An independent high-accuracy reference: SciPy's ``solve_ivp`` with threshold events.
 
-It shares no numerical code with lifsim's integrators: the model's right-hand
-side is written out again from the equations, x, g and V are all integrated
+It shares no numerical method with lifsim's integrators, only the equations
+(:mod:`lifsim.model`, in ms, mV and nS here): x, g and V are all integrated
 numerically (DOP853, an 8th-order Runge-Kutta method with 7th-order dense
 output) with tight tolerances, and each threshold crossing is located by the
 solver's event detection (a root of V - V_thr on the dense output). At an event
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import model
 from .sim.batch import Batch
 from .sim.result import Result, collect_spikes
 
@@ -37,14 +38,14 @@ def _rhs(p: dict, n: int, held: np.ndarray):
     tau_m, R_m, tau_syn = p["tau_m"] / MS, p["R_m"] * NS, p["tau_syn"] / MS    # ms, 1/nS, ms
     E_m, E_syn, E_exc, E_inh = (p[k] / MV for k in ("E_m", "E_syn", "E_exc", "E_inh"))
     g_exc, g_inh = p["g_exc"] / NS, p["g_inh"] / NS
-    drive = R_m * p["I_e"] / NS / MV                                           # R_m I_e in mV
+    I_e = p["I_e"] / NS / MV                                                   # nS mV
 
     def rhs(t, y):
         V, x, g = y[:n], y[n:2 * n], y[2 * n:]
-        I_syn = g * (V - E_syn) + g_exc * (V - E_exc) + g_inh * (V - E_inh)     # nS mV
-        dV = (-V + E_m - R_m * I_syn + drive) / tau_m
+        I_syn = model.synaptic_current(V, g, E_syn, g_exc, E_exc, g_inh, E_inh)  # nS mV
+        dV = model.dv_dt(V, I_syn, E_m, R_m, I_e, tau_m)
         dV[held] = 0.0
-        return np.concatenate([dV, -x / tau_syn, (x - g) / tau_syn])
+        return np.concatenate([dV, *model.cascade_derivatives(x, g, tau_syn)])
     return rhs
 
 
@@ -104,8 +105,8 @@ def solve_reference(b: Batch, rtol: float = RTOL, atol: float = ATOL) -> Result:
             spk_n.append(fired)
             spk_t.append(np.full(fired.size, t * MS))
             for i in fired:
-                targets = b.post[b.pre == i]
-                y[n + targets] += g_star[targets]
+                out_edges = b.pre == i
+                np.add.at(y, n + b.post[out_edges], b.weight[out_edges] / NS)
     out[-1] = y
     neuron, time = collect_spikes(spk_n, spk_t)
     scale = {"V": (slice(0, n), MV), "x": (slice(n, 2 * n), NS), "g_syn": (slice(2 * n, 3 * n), NS)}

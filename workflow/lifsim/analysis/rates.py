@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import model
+
 
 def isi_rate(count, first, last) -> np.ndarray:
     """1 / mean inter-spike interval, from spike counts and first/last spike times.
@@ -48,7 +50,7 @@ def analytical_rate(I_e, tau_m, R_m, E_m, V_thr, V_reset, t_ref=0.0) -> np.ndarr
     I_e = np.asarray(I_e, dtype=float)
     V_inf = R_m * I_e + E_m
     above = V_inf > V_thr
-    num = np.where(above, V_inf - V_reset, 2.0)
-    den = np.where(above, V_inf - V_thr, 1.0)
-    period = t_ref + tau_m * np.log(num / den)
+    # below rheobase the period is undefined: evaluate it at a harmless stand-in (ln 2) and discard it
+    with np.errstate(divide="ignore", invalid="ignore"):
+        period = model.lif_period(np.where(above, V_inf, 2.0 * V_thr - V_reset), V_thr, V_reset, tau_m, t_ref)
     return np.where(above, 1.0 / period, 0.0)

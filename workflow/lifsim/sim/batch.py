@@ -31,7 +31,12 @@ class Batch:
     ext_target: np.ndarray       # (m,) neuron index each of them drives
     pre: np.ndarray              # (e,) coupling edges: a spike of pre[k] drives post[k]
     post: np.ndarray
+    weight: np.ndarray | None = None  # (e,) S: the jump of x[post[k]] on a spike of pre[k] (default: g_star[post])
     group: int = 1               # coupling stays within consecutive groups of this many neurons
+
+    def __post_init__(self):
+        if self.weight is None:
+            self.weight = edge_weights(self.p["g_star"], self.post, self.n)
 
     @property
     def times(self) -> np.ndarray:
@@ -67,6 +72,32 @@ def initial_voltages(params: dict, points: dict) -> np.ndarray:
     return rng.uniform(spec["seed"], spec["stream"], keys, low, high)
 
 
+def edge_weights(g_star, post: np.ndarray, n: int) -> np.ndarray:
+    """Each edge's weight when the coupling is 0/1: the target's g_star (which a sweep may set per neuron)."""
+    return np.broadcast_to(np.asarray(g_star, dtype=np.float64), (n,))[post].copy()
+
+
+def coupling_edges(params: dict, n: int, g_star) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(pre, post, weight)`` of the coupling, repeated block-diagonally in every point of a sweep.
+
+    ``params["coupling"][i][j]`` != 0 connects neuron j to neuron i. With
+    ``params["coupling_weights"]`` true the entries are conductances (S), else 0/1.
+    """
+    if not params["coupling"]:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    W = np.asarray(params["coupling"], dtype=np.float64)
+    post1, pre1 = np.nonzero(W)
+    offsets = np.arange(n // W.shape[0]) * W.shape[0]
+    post = (offsets[:, None] + post1[None, :]).ravel()
+    pre = (offsets[:, None] + pre1[None, :]).ravel()
+    if params.get("coupling_weights", False):
+        weight = np.tile(W[post1, pre1], offsets.size)
+    else:
+        weight = edge_weights(g_star, post, n)
+    return pre, post, weight
+
+
 def from_params(params: dict) -> Batch:
     """Build the batch of one job from its resolved parameters (see lifsim.config.experiments)."""
     n = params["batch"]["size"]
@@ -82,15 +113,8 @@ def from_params(params: dict) -> Batch:
     spikes = np.asarray(sorted(params["presynaptic_spikes"]), dtype=np.float64)
     ext_time = np.repeat(spikes, n)
     ext_target = np.tile(np.arange(n), spikes.size)
-    if params["coupling"]:  # the same coupling within every point of a sweep: block-diagonal
-        W = np.asarray(params["coupling"], dtype=np.int64)
-        post1, pre1 = np.nonzero(W)
-        offsets = np.arange(n // W.shape[0]) * W.shape[0]
-        post = (offsets[:, None] + post1[None, :]).ravel()
-        pre = (offsets[:, None] + pre1[None, :]).ravel()
-    else:
-        post = pre = np.zeros(0, dtype=np.int64)
+    pre, post, weight = coupling_edges(params, n, p["g_star"])
     return Batch(n=n, dt=params["dt"], n_steps=n_steps(params["duration"], params["dt"]), p=p,
                  V0=initial_voltages(params, points), reset=params["reset"], record=tuple(params["record"]),
-                 ext_time=ext_time, ext_target=ext_target, pre=pre, post=post,
+                 ext_time=ext_time, ext_target=ext_target, pre=pre, post=post, weight=weight,
                  group=len(params["coupling"]) if params["coupling"] else 1)

@@ -5,7 +5,8 @@ Conventions (they are the same for every integrator of lifsim):
 - states are known on the grid t_k = k dt and are right-continuous: the value
   at t_k is the one just after any jump or reset that happens at t_k;
 - a presynaptic spike at t_s makes x jump by g_star at the grid point nearest
-  to t_s (the step that starts at t_s when t_s is on the grid);
+  to t_s (the step that starts at t_s when t_s is on the grid); a spike of a
+  coupled neuron pre[k] makes x of post[k] jump by the edge's weight[k];
 - with reset on, a neuron whose V reaches V_thr at t_{k+1} emits a spike at
   t_{k+1}, V := V_reset, and the jump of x in its targets happens at t_{k+1};
   during t_ref after a spike V is held at V_reset.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import model
 from .batch import Batch
 from .result import Result, collect_spikes, first_bad_step
 
@@ -32,9 +34,9 @@ def derived(name: str, V, x, g, p) -> np.ndarray:
     if name == "g_syn":
         return g
     if name == "I_m":
-        return (V - p["E_m"]) / p["R_m"]
+        return model.membrane_current(V, p["E_m"], p["R_m"])
     if name == "I_syn":
-        return g * (V - p["E_syn"]) + p["g_exc"] * (V - p["E_exc"]) + p["g_inh"] * (V - p["E_inh"])
+        return model.synaptic_current(V, g, p["E_syn"], p["g_exc"], p["E_exc"], p["g_inh"], p["E_inh"])
     raise KeyError(name)
 
 
@@ -56,9 +58,6 @@ def run_euler(b: Batch) -> Result:
     x = np.zeros(n)
     g = np.zeros(n)
     g_star = np.broadcast_to(np.asarray(p["g_star"], dtype=np.float64), (n,))
-    a_syn = dt / p["tau_syn"]
-    a_m = dt / p["tau_m"]
-    drive = p["E_m"] + p["R_m"] * p["I_e"]
     ref_steps = np.rint(np.asarray(p["t_ref"]) / dt).astype(np.int64)
     refractory = np.zeros(n, dtype=np.int64)
     last_spike = np.full(n, -2, dtype=np.int64)
@@ -73,11 +72,12 @@ def run_euler(b: Batch) -> Result:
             out[k] = derived(name, V, x, g, p)
         if k == b.n_steps:
             break
-        I_syn = g * (V - p["E_syn"]) + p["g_exc"] * (V - p["E_exc"]) + p["g_inh"] * (V - p["E_inh"])
-        V_new = V + a_m * (drive - V - p["R_m"] * I_syn)
-        g += a_syn * (x - g)          # uses x at t_k: update g before x
-        x -= a_syn * x
-        V = V_new
+        I_syn = model.synaptic_current(V, g, p["E_syn"], p["g_exc"], p["E_exc"], p["g_inh"], p["E_inh"])
+        dV = model.dv_dt(V, I_syn, p["E_m"], p["R_m"], p["I_e"], p["tau_m"])
+        dx, dg = model.cascade_derivatives(x, g, p["tau_syn"])
+        V = V + dt * dV
+        x = x + dt * dx
+        g = g + dt * dg
         if b.reset:
             held = refractory > 0
             if held.any():
@@ -95,10 +95,10 @@ def run_euler(b: Batch) -> Result:
                 sp_time.append(np.full(idx.size, (k + 1) * dt))
                 if b.pre.size:
                     hit = spiked[b.pre]
-                    np.add.at(x, b.post[hit], g_star[b.post[hit]])
+                    np.add.at(x, b.post[hit], b.weight[hit])
         first_bad_step(V, k + 1, dt)
         apply_external(x, b, starts, k + 1, g_star)
 
     neuron, time = collect_spikes(sp_neuron, sp_time)
     return Result(times=b.times, traces=traces, spike_neuron=neuron, spike_time=time,
-                  runaway_onset=runaway, V0=b.V0.copy(), info={"integrator": "euler"})
+                  runaway_onset=runaway, V0=b.V0.copy(), info={"integrator": "euler", "kernel": "numpy", "threads": 1})

@@ -13,7 +13,7 @@ loop, so spike times are stored only when asked for.
 Conventions are those of ``euler.py`` (derivatives from the state at the start
 of the step, spikes on the grid, jumps at t_{k+1} after the step). Results
 agree with the NumPy kernel to rounding: the algebra of dV is grouped
-differently (``c0 - c1 V - c2 g (V - E_syn)``).
+differently (``lifsim.model.dv_dt_linear``: b0 - a0 V - a1 g (V - E_syn)).
 
 Importing Numba costs ~0.4 s and loading the cached machine code ~0.2 s more,
 so ``lifsim.sim.run`` uses this kernel only above a batch size.
@@ -23,11 +23,14 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from .. import model
+
 VARS = {"V": 0, "x": 1, "g_syn": 2}
+dv_dt_linear = numba.njit(model.dv_dt_linear, inline="always")
 
 
 @numba.njit(cache=True, nogil=True)
-def _hot(V, x, g, ref, c0, c1, c2, E_syn, a_s, V_thr, V_reset, ref_steps, spk):
+def _hot(V, x, g, ref, dt, a0, a1, b0, E_syn, a_s, V_thr, V_reset, ref_steps, spk):
     """One Euler step of a block, without branches; returns (spikes, non-finite values)."""
     fired = 0
     bad = 0
@@ -35,7 +38,7 @@ def _hot(V, x, g, ref, c0, c1, c2, E_syn, a_s, V_thr, V_reset, ref_steps, spk):
         v0 = V[i]
         gi = g[i]
         xi = x[i]
-        v1 = v0 + c0[i] - c1[i] * v0 - c2[i] * gi * (v0 - E_syn[i])
+        v1 = v0 + dt * dv_dt_linear(v0, gi, a0[i], a1[i], b0[i], E_syn[i])
         g[i] = gi + a_s[i] * (xi - gi)
         x[i] = xi - a_s[i] * xi
         r = ref[i]
@@ -52,8 +55,8 @@ def _hot(V, x, g, ref, c0, c1, c2, E_syn, a_s, V_thr, V_reset, ref_steps, spk):
 
 
 @numba.njit(cache=True, nogil=True)
-def _block(lo, hi, k0, k1, dt, V, x, g, ref, c0, c1, c2, E_syn, a_s, V_thr, V_reset, ref_steps, spk,
-           count, first, last, isi_sum, isi_sq, runaway, ext_start, ext_target, g_star, pre_start, post,
+def _block(lo, hi, k0, k1, dt, V, x, g, ref, a0, a1, b0, E_syn, a_s, V_thr, V_reset, ref_steps, spk,
+           count, first, last, isi_sum, isi_sq, runaway, ext_start, ext_target, g_star, pre_start, post, weight,
            trace_vars, trace_every, traces, sp_neuron, sp_time, pos):
     """Advance neurons lo..hi-1 from step k0 towards k1.
 
@@ -66,7 +69,7 @@ def _block(lo, hi, k0, k1, dt, V, x, g, ref, c0, c1, c2, E_syn, a_s, V_thr, V_re
     record_spikes = cap > 0
     # views of this block: the hot loop then indexes from 0, which lets the compiler vectorise it
     Vb, xb, gb, rb, spkb = V[lo:hi], x[lo:hi], g[lo:hi], ref[lo:hi], spk[lo:hi]
-    c0b, c1b, c2b, Eb, ab = c0[lo:hi], c1[lo:hi], c2[lo:hi], E_syn[lo:hi], a_s[lo:hi]
+    a0b, a1b, b0b, Eb, ab = a0[lo:hi], a1[lo:hi], b0[lo:hi], E_syn[lo:hi], a_s[lo:hi]
     thb, Vrb, rsb = V_thr[lo:hi], V_reset[lo:hi], ref_steps[lo:hi]
     for k in range(k0, k1):
         if record_spikes and cap - pos[0] < hi - lo:
@@ -77,7 +80,7 @@ def _block(lo, hi, k0, k1, dt, V, x, g, ref, c0, c1, c2, E_syn, a_s, V_thr, V_re
                 for v in range(n_trace):
                     w = trace_vars[v]
                     traces[v, row, i] = V[i] if w == 0 else (x[i] if w == 1 else g[i])
-        fired, bad = _hot(Vb, xb, gb, rb, c0b, c1b, c2b, Eb, ab, thb, Vrb, rsb, spkb)
+        fired, bad = _hot(Vb, xb, gb, rb, dt, a0b, a1b, b0b, Eb, ab, thb, Vrb, rsb, spkb)
         if bad > 0:
             return -1 - (k + 1)
         t1 = (k + 1) * dt
@@ -99,7 +102,7 @@ def _block(lo, hi, k0, k1, dt, V, x, g, ref, c0, c1, c2, E_syn, a_s, V_thr, V_re
                         sp_time[pos[0]] = t1
                         pos[0] += 1
                     for e in range(pre_start[i], pre_start[i + 1]):
-                        x[post[e]] += g_star[post[e]]
+                        x[post[e]] += weight[e]
         a, b = ext_start[k + 1], ext_start[k + 2]
         if b > a:
             for e in range(a + np.searchsorted(ext_target[a:b], lo), a + np.searchsorted(ext_target[a:b], hi)):
@@ -108,15 +111,15 @@ def _block(lo, hi, k0, k1, dt, V, x, g, ref, c0, c1, c2, E_syn, a_s, V_thr, V_re
 
 
 @numba.njit(cache=True, parallel=True)
-def _blocks(starts, ends, k_from, k1, dt, V, x, g, ref, c0, c1, c2, E_syn, a_s, V_thr, V_reset, ref_steps,
-            spk, count, first, last, isi_sum, isi_sq, runaway, ext_start, ext_target, g_star, pre_start, post,
+def _blocks(starts, ends, k_from, k1, dt, V, x, g, ref, a0, a1, b0, E_syn, a_s, V_thr, V_reset, ref_steps,
+            spk, count, first, last, isi_sum, isi_sq, runaway, ext_start, ext_target, g_star, pre_start, post, weight,
             trace_vars, trace_every, traces, sp_neuron, sp_time, pos):
     for b in numba.prange(starts.size):
         if k_from[b] >= k1 or k_from[b] < 0:
             continue
-        k_from[b] = _block(starts[b], ends[b], k_from[b], k1, dt, V, x, g, ref, c0, c1, c2, E_syn, a_s, V_thr,
+        k_from[b] = _block(starts[b], ends[b], k_from[b], k1, dt, V, x, g, ref, a0, a1, b0, E_syn, a_s, V_thr,
                            V_reset, ref_steps, spk, count, first, last, isi_sum, isi_sq, runaway, ext_start,
-                           ext_target, g_star, pre_start, post, trace_vars, trace_every, traces,
+                           ext_target, g_star, pre_start, post, weight, trace_vars, trace_every, traces,
                            sp_neuron[b], sp_time[b], pos[b])
 
 
@@ -136,10 +139,8 @@ def run_euler_numba(b, block: int = 2048, spikes: bool = True, progress=None, th
 
     n, dt = b.n, b.dt
     p = {k: _full(v, n) for k, v in b.p.items()}
-    a_m = dt / p["tau_m"]
-    c0 = a_m * (p["E_m"] + p["R_m"] * (p["I_e"] + p["g_exc"] * p["E_exc"] + p["g_inh"] * p["E_inh"]))
-    c1 = a_m * (1.0 + p["R_m"] * (p["g_exc"] + p["g_inh"]))
-    c2 = a_m * p["R_m"]
+    a0, a1, b0, _ = model.linear_coefficients(p["tau_m"], p["R_m"], p["E_m"], p["I_e"], p["E_syn"],
+                                              p["g_exc"], p["E_exc"], p["g_inh"], p["E_inh"])
     a_s = dt / p["tau_syn"]
     ref_steps = np.rint(p["t_ref"] / dt)
     V_thr = p["V_thr"] if b.reset else np.full(n, np.inf)
@@ -156,6 +157,7 @@ def run_euler_numba(b, block: int = 2048, spikes: bool = True, progress=None, th
     order = np.argsort(b.pre, kind="stable")
     pre_start = np.searchsorted(b.pre[order], np.arange(n + 1)).astype(np.int64)
     post = np.ascontiguousarray(b.post[order], dtype=np.int64)
+    weight = np.ascontiguousarray(b.weight[order], dtype=np.float64)
     kernel_vars = sorted({"V"} | {v for v in b.record if v in VARS} |
                          ({"g_syn"} if "I_syn" in b.record else set()), key=VARS.get) if b.record else []
     trace_vars = np.array([VARS[v] for v in kernel_vars], dtype=np.int64)
@@ -172,9 +174,9 @@ def run_euler_numba(b, block: int = 2048, spikes: bool = True, progress=None, th
     checkpoints = sorted({b.n_steps} | ({int(b.n_steps * f / 10) for f in range(1, 10)} if progress else set()))
     stop = checkpoints.pop(0)
     while True:
-        _blocks(starts, ends, k_from, stop, dt, V, x, g, ref, c0, c1, c2, p["E_syn"], a_s, V_thr,
+        _blocks(starts, ends, k_from, stop, dt, V, x, g, ref, a0, a1, b0, p["E_syn"], a_s, V_thr,
                 p["V_reset"], ref_steps, spk, count, first, last, isi_sum, isi_sq, runaway, ext_start,
-                ext_target, p["g_star"], pre_start, post, trace_vars, 1, traces, sp_neuron, sp_time, pos)
+                ext_target, p["g_star"], pre_start, post, weight, trace_vars, 1, traces, sp_neuron, sp_time, pos)
         if (k_from < 0).any():
             step = int(-1 - k_from[k_from < 0].min())
             raise SimulationError(f"non-finite membrane potential at step {step} (t = {step * dt * 1e3:.6g} ms): "
@@ -207,4 +209,5 @@ def run_euler_numba(b, block: int = 2048, spikes: bool = True, progress=None, th
     summary = {"spike_count": count, "first_spike": first, "last_spike": np.where(count > 0, last, np.nan),
                "mean_isi": mean_isi, "isi_std": np.sqrt(np.maximum(var, 0.0))}
     return Result(times=b.times, traces=out, spike_neuron=neuron, spike_time=time, runaway_onset=runaway,
-                  V0=b.V0.copy(), info={"integrator": "euler", "kernel": "numba"}, summary=summary)
+                  V0=b.V0.copy(), info={"integrator": "euler", "kernel": "numba",
+                                        "threads": min(numba.get_num_threads(), starts.size)}, summary=summary)

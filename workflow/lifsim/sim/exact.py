@@ -21,8 +21,8 @@ right-continuous), except where the grid limited Euler:
   a fixed point), V is reset there, held at V_reset for t_ref (which may end
   mid-step), and the rest of the step is integrated from there. A neuron can
   fire several times within one step.
-- A presynaptic spike makes x jump at its own time, external or from a coupled
-  neuron; the step is then processed in rounds: each connected component of the
+- A presynaptic spike makes x jump at its own time, external (by g_star) or
+  from a coupled neuron (by the edge's weight); the step is then processed in rounds: each connected component of the
   coupling graph advances to its earliest event (a crossing or an external
   spike), applies it, and goes on. Independent neurons stay vectorised, and
   neurons with nothing happening in a step take one vectorised full step.
@@ -195,7 +195,7 @@ class _Kernel:
             fired[gi] = True
             hit = fired[self.b.pre]
             targets = self.b.post[hit]
-            np.add.at(x, pos[targets], self.g_star[targets])
+            np.add.at(x, pos[targets], self.b.weight[hit])
 
 
 def run_exact(b: Batch) -> Result:
@@ -210,4 +210,4 @@ def run_exact(b: Batch) -> Result:
         first_bad_step(kernel.V, k + 1, b.dt)
     neuron, time = collect_spikes(kernel.spikes_neuron, kernel.spikes_time)
     return Result(times=b.times, traces=traces, spike_neuron=neuron, spike_time=time,
-                  runaway_onset=kernel.runaway, V0=b.V0.copy(), info={"integrator": "exact"})
+                  runaway_onset=kernel.runaway, V0=b.V0.copy(), info={"integrator": "exact", "kernel": "numpy", "threads": 1})

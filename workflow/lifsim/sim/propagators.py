@@ -1,6 +1,8 @@
 """Closed-form pieces of the ``exact`` integrator, vectorised over neurons (SI units).
 
-The model, written as a linear equation for V with a time-varying conductance:
+The equations are those of :mod:`lifsim.model`; this module gives them the
+shape the NumPy kernel uses (a dict of coefficients) and adds the crossing
+solver. The model, written as a linear equation for V with a time-varying conductance:
 
     tau_syn dx/dt = -x,   tau_syn dg/dt = x - g
     dV/dt = -a(g) V + b(g),   a(g) = a0 + a1 g,   b(g) = b0 + b1 g
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import model
+
 # A crossing time is refined until it moves by less than this fraction of the interval.
 CROSSING_RTOL = 1e-13
 CROSSING_MAX_ITER = 60
@@ -25,29 +29,19 @@ NEWTON_ACCEPT = 1e-7          # ~ sqrt(CROSSING_RTOL): the next Newton step woul
 
 def coefficients(p: dict) -> dict:
     """``a0, a1, b0, b1`` of dV/dt = -(a0 + a1 g) V + (b0 + b1 g), scalars or (n,) arrays."""
-    tau_m, R_m = p["tau_m"], p["R_m"]
-    return {"a0": (1.0 + R_m * (p["g_exc"] + p["g_inh"])) / tau_m,
-            "a1": R_m / tau_m,
-            "b0": (p["E_m"] + R_m * p["I_e"] + R_m * (p["g_exc"] * p["E_exc"] + p["g_inh"] * p["E_inh"])) / tau_m,
-            "b1": R_m * p["E_syn"] / tau_m}
+    values = model.linear_coefficients(p["tau_m"], p["R_m"], p["E_m"], p["I_e"], p["E_syn"], p["g_exc"],
+                                       p["E_exc"], p["g_inh"], p["E_inh"])
+    return dict(zip(("a0", "a1", "b0", "b1"), values))
 
 
 def synapse(x, g, s, tau):
     """Exact x and g after a time s: x e^{-s/tau} and (g + x s / tau) e^{-s/tau}."""
-    u = s / tau
-    decay = np.exp(-u)
-    return x * decay, (g + x * u) * decay
+    return model.cascade_propagator(x, g, s, tau)
 
 
 def mean_weights(s, tau):
-    """Weights (w_g, w_x) with mean of g over [0, s] = w_g g(0) + w_x x(0).
-
-    w_g = (1 - e^{-u}) / u and w_x = (1 - (1 + u) e^{-u}) / u with u = s / tau
-    (the integrals of e^{-t/tau} and (t/tau) e^{-t/tau}); 1 and 0 at s = 0.
-    """
-    u = np.maximum(s / tau, TINY)               # at s = 0 this gives exactly 1 and 0
-    one_minus = -np.expm1(-u)
-    return one_minus / u, (one_minus - u * np.exp(-u)) / u
+    """Weights (w_g, w_x) with mean of g over [0, s] = w_g g(0) + w_x x(0) (1 and 0 at s = 0)."""
+    return model.mean_weights(s, tau, TINY)
 
 
 def mean_g(x, g, s, tau):
@@ -58,34 +52,20 @@ def mean_g(x, g, s, tau):
 
 def membrane(V, gbar, s, c):
     """V after a time s with the conductance held at gbar: V_inf + (V - V_inf) e^{-a s}."""
-    a = c["a0"] + c["a1"] * gbar
-    v_inf = (c["b0"] + c["b1"] * gbar) / a
-    return V - (v_inf - V) * np.expm1(-a * s)
+    return model.membrane_propagator(V, gbar, s, c["a0"], c["a1"], c["b0"], c["b1"])
 
 
 def _crossing_length(V, gbar, theta, c):
     """Time for V to reach theta with the conductance held at gbar (NaN if it never does)."""
-    a = c["a0"] + c["a1"] * gbar
-    v_inf = (c["b0"] + c["b1"] * gbar) / a
+    v_inf = (c["b0"] + c["b1"] * gbar) / (c["a0"] + c["a1"] * gbar)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.log1p((theta - V) / (v_inf - theta)) / a
+        out = model.crossing_length(V, gbar, theta, c["a0"], c["a1"], c["b0"], c["b1"])
     return np.where(v_inf > theta, out, np.nan)
 
 
 def _value_and_slope(V, x, g, s, tau, c):
     """V(s) as in :func:`membrane` with g at its mean over [0, s], and its derivative in s."""
-    u = np.maximum(s / tau, TINY)
-    decay = np.exp(-u)
-    one_minus = -np.expm1(-u)
-    gbar = (one_minus * g + (one_minus - u * decay) * x) / u
-    g_end = (g + x * u) * decay
-    dgbar = (g_end - gbar) / np.maximum(s, TINY)              # d(mean)/ds = (g(s) - mean) / s
-    a = c["a0"] + c["a1"] * gbar
-    v_inf = (c["b0"] + c["b1"] * gbar) / a
-    E = np.exp(-a * s)
-    value = V - (v_inf - V) * np.expm1(-a * s)
-    slope = a * (v_inf - V) * E + ((c["b1"] - v_inf * c["a1"]) / a * (1 - E) - (V - v_inf) * E * s * c["a1"]) * dgbar
-    return value, slope
+    return model.membrane_and_slope(V, x, g, s, tau, c["a0"], c["a1"], c["b0"], c["b1"], TINY)
 
 
 def crossing_time(V, x, g, L, tau, theta, c):

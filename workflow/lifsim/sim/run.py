@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
 import numpy as np
 
@@ -23,19 +24,43 @@ def _integrators() -> dict:
     return out
 
 
-def choose_kernel(name: str, n: int, n_steps: int) -> str:
-    """``numpy`` or ``numba``: the compiled kernel only where it pays for its ~0.6 s import and cache load.
+# Cost models (s) of each kernel, from benchmarks/kernel_throughput.py and benchmarks/exact_throughput.py:
+# per step of Python (NumPy) or per neuron-step, plus the compiled kernels' import and cache load.
+NUMPY_COST = {"euler": (3e-5, 5e-9), "exact": (5e-5, 3e-8)}      # (s per step, s per neuron-step)
+NUMBA_COST = {"euler": (0.7, 1 / 5e8), "exact": (0.8, 1 / 1e8)}   # (s to load, s per neuron-step)
+NUMBA_MODULES = {"euler": "lifsim.sim.euler_numba", "exact": "lifsim.sim.exact_numba"}
 
-    The environment variable ``LIFSIM_KERNEL`` (numpy, numba or auto) overrides the choice.
+
+def choose_kernel(name: str, n: int, n_steps: int) -> str:
+    """``numpy`` or ``numba``: the compiled kernel only where it pays for its import and cache load.
+
+    ``n_steps`` is the work the caller will do with this kernel (all the runs of a job). A kernel that
+    this process has loaded already costs nothing more to load. The environment variable
+    ``LIFSIM_KERNEL`` (numpy, numba or auto) overrides the choice.
     """
     forced = os.environ.get("LIFSIM_KERNEL", "auto")
-    if forced in ("numpy", "numba"):
-        return forced if name == "euler" else "numpy"
-    if name != "euler":
+    if name not in NUMBA_COST:
         return "numpy"
-    numpy_seconds = n_steps * (3e-5 + n * 5e-9)
-    numba_seconds = 0.7 + n * n_steps / 5e8
+    if forced in ("numpy", "numba"):
+        return forced
+    per_step, per_neuron_step = NUMPY_COST[name]
+    load, compiled = NUMBA_COST[name]
+    if NUMBA_MODULES[name] in sys.modules:
+        load = 0.0
+    numpy_seconds = n_steps * (per_step + n * per_neuron_step)
+    numba_seconds = load + n * n_steps * compiled
     return "numba" if numba_seconds < numpy_seconds else "numpy"
+
+
+def run_kernel(name: str, kernel: str, batch, params: dict, threads: int | None, progress) -> Result:
+    """Run integrator ``name`` with ``kernel``; ``Result.info`` records the kernel and its threads."""
+    if kernel == "numba" and name == "euler":
+        from .euler_numba import run_euler_numba
+        return run_euler_numba(batch, spikes=params.get("record_spikes", True), threads=threads, progress=progress)
+    if kernel == "numba":
+        from .exact_numba import run_exact_numba
+        return run_exact_numba(batch, threads=threads)
+    return _integrators()[name](batch)
 
 
 class Progress:
@@ -52,25 +77,25 @@ class Progress:
         log.info("%s: %3.0f%% done, %.1f s elapsed, about %.1f s left", self.where, 100 * fraction, elapsed, left)
 
 
-def simulate(params: dict, threads: int | None = None) -> Result:
-    """Simulate the batch of one job (see ``lifsim.config.experiments`` for ``params``)."""
+def simulate(params: dict, threads: int | None = None, kernel: str | None = None) -> Result:
+    """Simulate the batch of one job (see ``lifsim.config.experiments`` for ``params``).
+
+    ``kernel`` (numpy or numba) skips :func:`choose_kernel`, for callers that run many jobs.
+    """
     integrators = _integrators()
     name = params["integrator"]
     if name not in integrators:
         raise ValueError(f"unknown integrator {name!r}; known: {sorted(integrators)}")
     batch = from_params(params)
     where = f"experiment {params['experiment']!r}, condition {params['condition']!r}"
-    kernel = choose_kernel(name, batch.n, batch.n_steps)
+    kernel = kernel or choose_kernel(name, batch.n, batch.n_steps)
+    progress = Progress(where) if batch.n * batch.n_steps > 1e8 else None
     try:
-        if kernel == "numba":
-            from .euler_numba import run_euler_numba
-            result = run_euler_numba(batch, spikes=params.get("record_spikes", True), threads=threads,
-                                     progress=Progress(where) if batch.n * batch.n_steps > 1e8 else None)
-        else:
-            result = integrators[name](batch)
+        result = run_kernel(name, kernel, batch, params, threads, progress)
     except SimulationError as exc:
         raise SimulationError(f"{where}: {exc}") from None
-    log.info("%s: %d neuron(s), %d steps, integrator %s, kernel %s", where, batch.n, batch.n_steps, name, kernel)
+    log.info("%s: %d neuron(s), %d steps, integrator %s, kernel %s, %d thread(s)", where, batch.n, batch.n_steps,
+             name, kernel, result.info["threads"])
     n_runaway = int(np.isfinite(result.runaway_onset).sum())
     if n_runaway:
         first = np.nanmin(result.runaway_onset) * 1e3
