@@ -81,11 +81,19 @@ def _variant_panel(ax, ds, an, cond, t_ref):
 
 def _lag_panel(ax, ds, an, cond, t_ref):
     sel = an.sel(condition=cond)
-    t, lag, period = sel["lag_time"].values, sel["spike_time_difference"].values, sel["period"].values
-    ok = np.isfinite(t)
-    ax.fill_between(t[ok], -period[ok] / 2, period[ok] / 2, color="0.88", lw=0, step="post",
-                    label=r"$\pm$ half the period of neuron 0")
-    ax.plot(t[ok], lag[ok], ".", ms=2, color=style_of(0)["color"], label="neuron 1 - nearer spike of neuron 0")
+    followers = [int(n) for n in an["neuron"].values[1:]]
+    if followers:
+        band = sel.sel(neuron=followers[0])
+        t, period = band["lag_time"].values, band["period"].values
+        ok = np.isfinite(t)
+        ax.fill_between(t[ok], -period[ok] / 2, period[ok] / 2, color="0.88", lw=0, step="post",
+                        label=r"$\pm$ half the period of neuron 0")
+    for i, n in enumerate(followers):
+        one = sel.sel(neuron=n)
+        t, lag = one["lag_time"].values, one["spike_time_difference"].values
+        ok = np.isfinite(t)
+        ax.plot(t[ok], lag[ok], ".", ms=2, color=style_of(i)["color"],
+                label=f"neuron {n} - nearer spike of neuron 0")
     onset = float(sel["runaway_onset"])
     if np.isfinite(onset):
         ax.axvline(onset, color=style_of(1)["color"], lw=0.8, linestyle="--", label="runaway onset")
@@ -102,9 +110,10 @@ def _state(an, cond) -> str:
     if name == "runaway":
         return f"runaway from {float(sel['runaway_onset']):.1f} ms"
     if name == "locked":
-        return f"locked, phase {float(sel['locked_phase']):.2f}, {float(sel['final_rate']):.0f} Hz"
-    counts = sel["spike_count_long"].values
-    return f"{name.replace('_', ' ')} ({counts[0]} vs {counts[1]} spikes)"
+        phases = ", ".join(f"{float(p):.2f}" for p in sel["locked_phase"].values[1:])
+        return f"locked, phase {phases}, {float(sel['final_rate']):.0f} Hz"
+    counts = " vs ".join(str(int(n)) for n in sel["spike_count_long"].values)
+    return f"{name.replace('_', ' ')} ({counts} spikes)"
 
 
 def _isi(ds, an, opts):

@@ -4,7 +4,10 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
+
 from .. import units
+from ..analysis.cases import labels
 from ..params import NEURON_PARAMS
 
 
@@ -39,6 +42,30 @@ def job_params(ds) -> dict:
     """The resolved parameters of the experiment's jobs (job name -> params, SI)."""
     params = json.loads(ds.attrs["lifsim_params"])
     return {name: p.get("job", p) for name, p in params.items()}  # a convergence job holds its run in "job"
+
+
+def condition_params(ds) -> dict:
+    """The resolved parameters of one job per condition (or f-I duration label): label -> params."""
+    out = {}
+    for p in job_params(ds).values():
+        out.setdefault(p.get("label", p["condition"]), p)
+    return out
+
+
+def integrator_of(ds) -> str:
+    """The integrator of the experiment's jobs ('euler', 'exact'; 'mixed' if they differ)."""
+    names = {p["integrator"] for p in job_params(ds).values()}
+    return names.pop() if len(names) == 1 else "mixed"
+
+
+def dt_ms(ds) -> float:
+    """The time step of the experiment's jobs (ms)."""
+    return next(iter(job_params(ds).values()))["dt"] * 1e3
+
+
+def case_list(an, dims) -> list[dict]:
+    """Every case of the analysis over ``dims`` (condition first, then any swept parameters) as selectors."""
+    return [labels(an, dims, idx) for idx in np.ndindex(*[an.sizes[d] for d in dims])]
 
 
 def parameters_rst(params: dict, title: str) -> str:
