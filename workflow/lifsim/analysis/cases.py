@@ -36,6 +36,11 @@ def labels(obj, dims, index) -> dict:
             for d, i in zip(dims, index)}
 
 
+def case_list(obj, dims) -> list[dict]:
+    """Every case of ``obj`` over ``dims`` (condition first, then any swept parameters) as selectors."""
+    return [labels(obj, dims, idx) for idx in np.ndindex(*[obj.sizes[d] for d in dims])]
+
+
 def describe(obj, sel: dict) -> str:
     """A case for prose: 'base, g_star = 30 nS'."""
     parts = []
@@ -46,3 +51,8 @@ def describe(obj, sel: dict) -> str:
             unit = obj[d].attrs.get("units", "")
             parts.append(f"{d} = {v:g} {unit}".rstrip())
     return ", ".join(parts)
+
+
+def at(var: xr.DataArray, sel: dict) -> float:
+    """The value of ``var`` at a case, ignoring the case's dims that ``var`` does not have."""
+    return float(var.sel({d: v for d, v in sel.items() if d in var.dims}))

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .. import units
-from ..analysis.cases import labels
+from ..analysis.cases import case_list  # noqa: F401 - re-exported for the summaries
 from ..params import NEURON_PARAMS
 
 
@@ -61,11 +61,6 @@ def integrator_of(ds) -> str:
 def dt_ms(ds) -> float:
     """The time step of the experiment's jobs (ms)."""
     return next(iter(job_params(ds).values()))["dt"] * 1e3
-
-
-def case_list(an, dims) -> list[dict]:
-    """Every case of the analysis over ``dims`` (condition first, then any swept parameters) as selectors."""
-    return [labels(an, dims, idx) for idx in np.ndindex(*[an.sizes[d] for d in dims])]
 
 
 def parameters_rst(params: dict, title: str) -> str:

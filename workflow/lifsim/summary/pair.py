@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..analysis.cases import describe
+from ..analysis.cases import at, describe
 from ..analysis.pair import STATES
 from .common import case_list, clean, condition_params, integrator_of, num, table
 
@@ -18,7 +18,7 @@ PER_NEURON = ("locked_phase", "locked_lag", "lag_range")
 
 def values(an, sel: dict) -> dict:
     """The numbers of one case: network scalars, the state, and per follower neuron (1..N-1) the lock."""
-    x = {k: float(an[k].sel(sel)) for k in NETWORK if k in an}
+    x = {k: at(an[k], sel) for k in NETWORK if k in an}
     if "state" in an:
         x["state"] = STATES[int(an["state"].sel(sel))]
         x["spike_count_long"] = [int(n) for n in an["spike_count_long"].sel(sel).values]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..analysis.cases import describe
+from ..analysis.cases import at, describe
 from .common import case_list, clean, condition_params, integrator_of, num, table
 
 PER_CASE = ("psp_amplitude", "psp_peak_time", "driving_force", "psp_per_driving_force", "I_syn_peak", "charge",
@@ -18,7 +18,7 @@ def summary(ds, an) -> tuple[dict, str]:
     dims = list(an["psp_amplitude"].dims)
     cases = case_list(an, dims)
     keys = [describe(an, sel) for sel in cases]
-    v = {k: {name: float(an[name].sel(sel)) for name in PER_CASE + PROBE if name in an}
+    v = {k: {name: at(an[name], sel) for name in PER_CASE + PROBE if name in an}
          for k, sel in zip(keys, cases)}
     cond_of = dict(zip(keys, (str(sel["condition"]) for sel in cases)))
     params = condition_params(ds)
@@ -27,7 +27,7 @@ def summary(ds, an) -> tuple[dict, str]:
     measured = {name: {k: clean(x[name]) for k, x in v.items() if name in x} for name in PER_CASE + PROBE
                 if name in an}
     text = [_peaks(v, an)]
-    text.append(_driving_force(v, keys, cond_of, neuron, tonic, ds, measured))
+    text.append(_driving_force(v, cases, keys, cond_of, neuron, tonic, ds, measured))
     text.append(_linear(v, keys, an, dims))
     if "input_resistance" in an:
         text.append(_probe(v, keys, tonic, ds, integrator_of(ds), cond_of, neuron))
@@ -47,7 +47,7 @@ def summary(ds, an) -> tuple[dict, str]:
 
 
 def _tonic(ds, sel) -> bool:
-    return any(float(ds[g].sel({d: sel[d] for d in ds[g].dims})) != 0 for g in ("g_exc", "g_inh"))
+    return any(at(ds[g], sel) != 0 for g in ("g_exc", "g_inh"))
 
 
 def _peaks(v, an) -> str:
@@ -57,42 +57,65 @@ def _peaks(v, an) -> str:
         if x["psp_amplitude"] == 0:
             return f"{k} 0 mV (V never leaves its initial value; E_syn - E_m = {num(x['driving_force'], 0)} mV)"
         return f"{k} {num(x['psp_amplitude'])} mV at {num(x['psp_peak_time'], 1)} ms"
+    if len(v) > 8:
+        amps = [x["psp_amplitude"] for x in v.values() if np.isfinite(x["psp_amplitude"])]
+        return (f"**PSP peaks** of {len(v)} cases (after the presynaptic spike; each in the table below): from "
+                f"{num(min(amps))} to {num(max(amps))} mV." if amps else "**PSP peaks**: none measured.")
     return "**PSP peaks** (after the presynaptic spike): " + ", ".join(one(k, x) for k, x in v.items()) + "."
 
 
 def storage_tolerance(ds) -> float:
-    """mV: one float32 spacing at the largest |V| of the stored traces (the error of a stored deflection)."""
+    """mV: one spacing of V's floating-point type (float32 when read from a file) at the largest |V|."""
     if "V" not in ds:
         return np.nan
-    return float(np.spacing(np.float32(np.nanmax(np.abs(ds["V"].values)))))
+    V = ds["V"].values
+    return float(np.spacing(V.dtype.type(np.nanmax(np.abs(V)))))
 
 
-def _driving_force(v, keys, cond_of, neuron, tonic, ds, measured) -> str:
-    plain = [k for k in keys if not tonic[k] and np.isfinite(v[k]["psp_amplitude"])]
-    if len(plain) < 2:
-        return ""
+def _driving_force(v, cases, keys, cond_of, neuron, tonic, ds, measured) -> str:
+    """Per pair of conditions (at the same sweep point): PSP ratio against driving-force ratio, equal only
+    within the storage tolerance."""
     ulp = storage_tolerance(ds)
-    ref = plain[0]
+    points: dict[str, list[str]] = {}
+    for sel, k in zip(cases, keys):
+        if not tonic[k] and np.isfinite(v[k]["psp_amplitude"]):
+            points.setdefault(", ".join(f"{d}={x}" for d, x in sel.items() if d != "condition"), []).append(k)
+    pairs: dict[tuple, list] = {}
+    for members in points.values():
+        for k in members[1:]:
+            pairs.setdefault((cond_of[members[0]], cond_of[k]), []).append((members[0], k))
+    if not pairs:
+        return ""
     rows, equal_all = [], True
-    for k in plain[1:]:
-        a, b = v[ref]["psp_amplitude"], v[k]["psp_amplitude"]
-        fa, fb = v[ref]["driving_force"], v[k]["driving_force"]
-        if b == 0 or fb == 0:
-            rows.append(f"{ref}/{k}: no ratio, the PSP of {k} is 0 mV (driving force {num(fb, 0)} mV)")
+    for (rc, kc), items in pairs.items():
+        results = []
+        for ref, k in items:
+            a, b, fa, fb = (v[ref]["psp_amplitude"], v[k]["psp_amplitude"], v[ref]["driving_force"],
+                            v[k]["driving_force"])
+            if b == 0 or fb == 0:
+                results.append(None)
+                continue
+            tol = ulp / abs(a) + ulp / abs(b)                     # relative, from the stored deflections
+            results.append((a / b, fa / fb, tol, abs((a / b) / (fa / fb) - 1) <= tol))
+            measured.setdefault("psp_ratio", {})[f"{ref}/{k}"] = a / b
+            measured.setdefault("driving_force_ratio", {})[f"{ref}/{k}"] = fa / fb
+        differs = [p for p in SAME_SYNAPSE if neuron[rc].get(p) != neuron[kc].get(p)]
+        also = f" (the conditions also differ in {', '.join(differs)})" if differs else ""
+        if any(r is None for r in results):
+            rows.append(f"{rc}/{kc}: no ratio, the PSP of {kc} is 0 mV (driving force "
+                        f"{num(v[items[0][1]]['driving_force'], 0)} mV)")
             equal_all = False
             continue
-        psp_ratio, force_ratio = a / b, fa / fb
-        measured.setdefault("psp_ratio", {})[f"{ref}/{k}"] = psp_ratio
-        measured.setdefault("driving_force_ratio", {})[f"{ref}/{k}"] = force_ratio
-        tol = ulp / abs(a) + ulp / abs(b)                     # relative, from the stored deflections
-        differs = [p for p in SAME_SYNAPSE if neuron[cond_of[ref]].get(p) != neuron[cond_of[k]].get(p)]
-        close = abs(psp_ratio / force_ratio - 1) <= tol
+        close = all(r[3] for r in results)
         equal_all &= close
-        verdict = (f"equal to within {num(100 * tol, 4)} % (float32 storage of V)" if close else
-                   f"they differ by {num(100 * (psp_ratio / force_ratio - 1), 2)} %")
-        rows.append(f"{ref}/{k}: PSP ratio {num(psp_ratio, 4)}, driving-force ratio ({num(fa, 0)} mV / "
-                    f"{num(fb, 0)} mV) {num(force_ratio, 4)}, {verdict}"
-                    + (f" (the conditions also differ in {', '.join(differs)})" if differs else ""))
+        ratio = [r[0] for r in results]
+        force, tol = results[0][1], max(r[2] for r in results)
+        where = f" at all {len(results)} sweep points" if len(results) > 1 else ""
+        verdict = (f"equal to within {num(100 * tol, 4)} % (the rounding of stored V){where}" if close else
+                   f"they differ by up to {num(100 * max(abs(x / force - 1) for x in ratio), 2)} %{where}")
+        span = num(min(ratio), 4) + (f" to {num(max(ratio), 4)}" if num(max(ratio), 4) != num(min(ratio), 4) else "")
+        rows.append(f"{rc}/{kc}: PSP ratio {span}, driving-force ratio ({num(v[items[0][0]]['driving_force'], 0)} mV "
+                    f"/ {num(v[items[0][1]]['driving_force'], 0)} mV) {num(force, 4)}, {verdict}{also}")
     lead = ("**Driving force.** With the same synapse and membrane and no tonic conductance the PSP is "
             "proportional to E_syn - E_m (the equation for (V - E_m) / (E_syn - E_m) does not contain it): ")
     tail = (" Every deflection here scales with its driving force." if equal_all else
@@ -140,7 +163,7 @@ def _probe(v, keys, tonic, ds, integrator, cond_of, neuron) -> str:
         same = all(neuron[cond_of[ref]].get(p) == neuron[cond_of[k]].get(p) for p in ("g_star", "tau_syn", "E_syn"))
         text.append(
             f"**Shunting ({k}).** The tonic conductances leave the resting potential at "
-            f"{num(x['rest_potential'])} mV (E_m = {num(float(ds['E_m'].sel(condition=cond_of[k])))} mV) but divide "
+            f"{num(x['rest_potential'])} mV (E_m = {num(at(ds['E_m'], {'condition': cond_of[k]}))} mV) but divide "
             f"R_in by {num(r['input_resistance'] / x['input_resistance'])} and tau_eff by "
             f"{num(r['tau_eff'] / x['tau_eff'])} (fitted values" + (", with Euler's -dt/2" if euler else "")
             + f"; theory 1 + R_m (g_exc + g_inh) = {num(r['input_resistance_theory'] / x['input_resistance_theory'])})"
