@@ -18,6 +18,10 @@ from .rates import analytical_rate
 def analyse_trials(ds: xr.Dataset, options: dict) -> xr.Dataset:
     """Per trial: spike times, ISIs, and the lag of each spike behind trial 0's spike of the same index."""
     t = spikes.padded(ds)
+    if t.sizes["spike_index"] == 0:            # no trial fired: one column of NaN, so every measure is NaN
+        t = t.pad(spike_index=(0, 1), constant_values=np.nan).assign_coords(spike_index=[0])
+    t = t.assign_coords(spike_index=("spike_index", t["spike_index"].values, {
+        "long_name": "index of the spike in its trial", "units": "1"}))
     isi = t.diff("spike_index").assign_attrs(long_name="inter-spike interval", units="ms")
     lag = (t - t.sel(trial=0)).assign_attrs(long_name="spike time minus trial 0's spike of the same index",
                                             units="ms")
@@ -29,6 +33,8 @@ def analyse_trials(ds: xr.Dataset, options: dict) -> xr.Dataset:
                           long_name="largest minus smallest lag over the spikes (0: constant lag)", units="ms"),
                       "lag_mean": lag.mean("spike_index").assign_attrs(long_name="mean lag behind trial 0",
                                                                        units="ms")})
+    for name in ("lag", "phase_lag", "lag_spread", "lag_mean"):
+        out[name].attrs["comment"] = "NaN where the trial or trial 0 has no spike of that index"
     return out.merge(_theory(ds))
 
 

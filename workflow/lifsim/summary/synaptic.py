@@ -82,6 +82,7 @@ def _driving_force(v, cases, keys, cond_of, neuron, tonic, ds, measured) -> str:
             points.setdefault(", ".join(f"{d}={x}" for d, x in sel.items() if d != "condition"), []).append(k)
     pairs: dict[tuple, list] = {}
     for members in points.values():
+        members.sort(key=lambda k: v[k]["psp_amplitude"] == 0)     # a non-zero PSP as the reference
         for k in members[1:]:
             pairs.setdefault((cond_of[members[0]], cond_of[k]), []).append((members[0], k))
     if not pairs:
