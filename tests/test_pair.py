@@ -53,18 +53,9 @@ def test_runaway_onset_and_shortfall_of_made_up_data():
 
 @pytest.fixture(scope="module")
 def pair():
-    cfg = copy.deepcopy(default_config())
-    exp = cfg["experiments"]["coupled_pair"]
     keep = ("base", "strong_coupling", "inhibitory", "base_t_ref_2ms", "strong_coupling_t_ref_2ms")
-    exp["conditions"] = {k: v for k, v in exp["conditions"].items() if k in keep}
-    exp["analysis_duration"] = "400 ms"
-    cfg["experiments"] = {"coupled_pair": exp}
-    validate_structure(cfg)
-    p = plan(cfg)["coupled_pair"]
-    short = {n: job_dataset(j, simulate(j)) for n, j in sorted(p.jobs.items())}
-    extra = {n: job_dataset(j, simulate(j)) for n, j in p.analysis_jobs.items()}
-    ds = gather_experiment("coupled_pair", "coupled_pair", short)
-    return ds, extra, analyse("coupled_pair", ds, p.analysis, extra), p
+    conditions = {k: v for k, v in default_config()["experiments"]["coupled_pair"]["conditions"].items() if k in keep}
+    return coupled([[0, 1], [1, 0]], ["-60 mV", "-70 mV"], conditions)
 
 
 def state(an, cond):
