@@ -5,7 +5,7 @@
 #   snakemake -c4 archive    archive datasets, analysis and figures: results/archive/lifsim-<hash>.tar
 #   snakemake --report results/report.html    the HTML report of every figure (after a run)
 #
-# Data flow: config.yaml -> simulate_job -> gather_experiment -> analyse_experiment (+ simulate_analysis_job)
+# Data flow: config.yaml -> simulate_job -> gather_experiment -> analyse_experiment
 #            -> summarise_experiment -> plot_<experiment>
 # Outputs: results/{simulations,datasets,analysis,summaries,figures,logs}/ (see README.md).
 from snakemake.utils import min_version
@@ -20,7 +20,6 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/analyse.smk"
 include: "workflow/rules/plot.smk"
-include: "workflow/rules/convergence.smk"
 include: "workflow/rules/archive.smk"
 
 

@@ -4,7 +4,8 @@ import copy
 import pytest
 from conftest import default_config
 
-from lifsim.config import ConfigError, canonical_json, plan, validate_structure
+from lifsim.config import ConfigError, canonical_json, validate_structure
+from lifsim.planning import plan
 
 
 def resolved(cfg):
@@ -13,14 +14,18 @@ def resolved(cfg):
     return plan(cfg)
 
 
-def test_test_step_jobs_are_passive_pairs_at_the_holding_current_and_one_step_above():
+def test_test_step_jobs_are_passive_neurons_at_the_holding_current_and_one_step_above():
     plans = resolved(default_config())
-    probe = plans["synaptic_response"].analysis_jobs["shunting"]
-    assert probe["reset"] is False and probe["presynaptic_spikes"] == [] and probe["record"] == ["V"]
-    assert probe["grid"]["I_e"]["values"] == [0.0, -1e-10] and probe["batch"]["dim"] == "sweep"
-    assert probe["duration"] == 0.1
-    assert not {"g_star", "tau_syn", "E_syn", "V_thr", "I_e"} & set(probe["neuron"])   # unused: no rerun trigger
-    assert probe["neuron"]["g_exc"] == 50e-9 and probe["neuron"]["g_inh"] == 200e-9
+    hold = plans["synaptic_response"].analysis_jobs["shunting-hold"]
+    step = plans["synaptic_response"].analysis_jobs["shunting-step"]
+    for probe in (hold, step):
+        assert probe["reset"] is False and probe["presynaptic_spikes"] == [] and probe["record"] == ["V"]
+        assert probe["batch"]["dim"] is None and probe["grid"] == {}
+        assert probe["duration"] == 0.1
+        assert not {"g_star", "tau_syn", "E_syn", "V_thr"} & set(probe["neuron"])   # unused: no rerun trigger
+        assert probe["neuron"]["g_exc"] == 50e-9 and probe["neuron"]["g_inh"] == 200e-9
+    assert hold["neuron"]["I_e"] == 0.0 and step["neuron"]["I_e"] == -1e-10 and step["test_step"] == -1e-10
+    assert "test_step" not in hold
     # the condition's figure job is untouched by the probe
     assert plans["synaptic_response"].jobs["shunting"]["presynaptic_spikes"] == [0.04]
 
@@ -43,8 +48,9 @@ def test_changing_the_test_step_changes_only_the_probe_jobs():
     pa, pb = resolved(a), resolved(b)
     for job in pa["synaptic_response"].jobs:
         assert canonical_json(pa["synaptic_response"].jobs[job]) == canonical_json(pb["synaptic_response"].jobs[job])
-        assert canonical_json(pa["synaptic_response"].analysis_jobs[job]) != \
-            canonical_json(pb["synaptic_response"].analysis_jobs[job])
+        probes_a, probes_b = pa["synaptic_response"].analysis_jobs, pb["synaptic_response"].analysis_jobs
+        assert canonical_json(probes_a[f"{job}-hold"]) == canonical_json(probes_b[f"{job}-hold"])
+        assert canonical_json(probes_a[f"{job}-step"]) != canonical_json(probes_b[f"{job}-step"])
 
 
 @pytest.mark.parametrize("experiment, key, value, path", [

@@ -18,18 +18,19 @@ from conftest import REPO, snakemake, tiny_config
 
 from lifsim.archive import ArchiveError, archive_name, bundle, resolved_text
 from lifsim.archive.manifest import MANIFEST, manifest_text, parse_manifest
-from lifsim.config import plan, validate_structure
+from lifsim.config import validate_structure
+from lifsim.planning import plan
 
 def _members() -> set[str]:
     """What an archive of the tiny run holds: its config, datasets, analysis and figures (PNG only there)."""
-    from lifsim.config import FIGURES
+    from lifsim.kinds import get as get_kind
 
     cfg = copy.deepcopy(tiny_config())
     validate_structure(cfg)
     plans = plan(cfg)
     return {"README.txt", "MANIFEST", "config/config.yaml", "config/resolved.json", "environment.json",
             *(f"{stage}/{e}.nc" for stage in ("datasets", "analysis") for e in plans),
-            *(f"figures/{e}{suffix}.png" for e, p in plans.items() for suffix in FIGURES[p.kind])}
+            *(f"figures/{e}{suffix}.png" for e, p in plans.items() for suffix in get_kind(p.kind).figures)}
 
 
 MEMBERS = _members()

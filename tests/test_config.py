@@ -4,7 +4,8 @@ import copy
 import pytest
 from conftest import REPO, default_config
 
-from lifsim.config import ConfigError, canonical_json, load, plan, validate_structure
+from lifsim.config import ConfigError, canonical_json, validate_structure
+from lifsim.planning import load, plan
 
 
 def resolved(cfg):

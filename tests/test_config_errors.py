@@ -23,7 +23,8 @@ from config_cases import CASES, Case
 from conftest import copy_workflow, snakemake, tiny_config
 from forked_snakemake import run as forked
 
-from lifsim.config import ConfigError, load_yaml_text, plan, validate_structure
+from lifsim.config import ConfigError, load_yaml_text, validate_structure
+from lifsim.planning import plan
 
 BASE = tiny_config()
 OLD = 1_600_000_000  # a past modification time for the files results/ holds before the run

@@ -7,8 +7,9 @@ import xarray as xr
 from conftest import default_config
 
 from lifsim.analysis.convergence import analyse_convergence, fitted_order
-from lifsim.config import ConfigError, plan, validate_structure
-from lifsim.config.convergence import reference_of
+from lifsim.config import ConfigError, validate_structure
+from lifsim.planning import plan
+from lifsim.kinds.convergence import reference_of
 from lifsim.convergence import gather, measure_dataset, reference_dataset
 
 

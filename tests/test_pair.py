@@ -10,7 +10,8 @@ from lifsim import spikes
 from lifsim.analysis import analyse
 from lifsim.analysis.pair import STATES
 from lifsim.analysis.pairing import circular_mean, lag_and_phase, lock, runaway_onset, shortfall
-from lifsim.config import plan, validate_structure
+from lifsim.config import validate_structure
+from lifsim.planning import plan
 from lifsim.dataset import job_dataset
 from lifsim.gather import gather_experiment
 from lifsim.sim import simulate

@@ -8,7 +8,7 @@ import pytest
 from conftest import snakemake
 
 from lifsim import io
-from lifsim.config import FIGURES
+from lifsim.kinds import get as get_kind
 from lifsim.plotting import figures
 
 pytestmark = pytest.mark.pipeline
@@ -32,7 +32,7 @@ def report(tiny_run):
 
 def test_report_holds_every_figure(report, tiny_run):
     html, log = report
-    expected = sorted(f"{e}{suffix}.png" for e, kind in EXPERIMENTS.items() for suffix in FIGURES[kind])
+    expected = sorted(f"{e}{suffix}.png" for e, kind in EXPERIMENTS.items() for suffix in get_kind(kind).figures)
     made = sorted(p.name for p in (tiny_run / "results" / "figures").glob("*.png"))
     assert made == expected
     for name in made:

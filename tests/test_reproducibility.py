@@ -13,7 +13,8 @@ import xarray as xr
 from conftest import copy_workflow, snakemake, tiny_config
 
 from lifsim import provenance, rng
-from lifsim.config import canonical_json, plan, sha256, validate_structure
+from lifsim.config import canonical_json, sha256, validate_structure
+from lifsim.planning import plan
 from lifsim.sim.batch import initial_voltages
 
 RESULT_STAGES = ("simulations", "datasets", "analysis")

@@ -22,22 +22,30 @@ SM, CONV = "synchrony_map", "convergence"
 EXPERIMENTS = (CONV, CP, FI, IC, SYN, SM)
 JOBS = {SYN: ("excitatory", "inhibitory", "shunting"), IC: ("base",), FI: ("duration-50ms", "duration-100ms"),
         CP: ("base", "base_t_ref_2ms", "inhibitory", "strong_coupling"), SM: ("excitatory", "inhibitory")}
-PROBED = (SYN, CP)   # kinds with simulations only their analysis reads (lifsim.config.analysis_jobs)
+PROBED = (SYN, CP)   # kinds with simulations only their analysis reads (the kinds' analysis_jobs)
 CONV_CASES = ("fi_curve", "synaptic_response", "coupled_pair-excitatory", "coupled_pair-inhibitory")
 
 
 # ---- the expected sets ----------------------------------------------------------------------------------------
 
 def sims(experiment: str, *jobs: str) -> set[str]:
-    if experiment == CONV:  # the convergence study has rules of its own (workflow/rules/convergence.smk)
-        return ({f"reference_convergence:{CONV}/reference/{c}" for c in CONV_CASES if c != "fi_curve"} |
-                {f"measure_convergence:{CONV}/{i}/{c}" for i in ("euler", "exact") for c in CONV_CASES})
+    if experiment == CONV:  # a reference per case (but the f-I rate's), each integrator on each case
+        return ({f"simulate_job:{CONV}/reference/{c}" for c in CONV_CASES if c != "fi_curve"} |
+                {f"simulate_job:{CONV}/{i}/{c}" for i in ("euler", "exact") for c in CONV_CASES})
     return {f"simulate_job:{experiment}/{job}" for job in (jobs or JOBS[experiment])}
 
 
 def probes(experiment: str, *jobs: str) -> set[str]:
-    """The analysis-only simulations of the given conditions (all of them by default)."""
-    return {f"simulate_analysis_job:{experiment}/{job}" for job in (jobs or JOBS[experiment])}
+    """The analysis-only simulations of the given conditions (all of them by default): a test-step pair
+    (hold, step) per synaptic-response condition, a long run per coupled-pair condition."""
+    roles = ("-hold", "-step") if experiment == SYN else ("",)
+    return {f"simulate_job:{experiment}/analysis/{job}{role}" for job in (jobs or JOBS[experiment]) for role in roles}
+
+
+def steps(*jobs: str) -> set[str]:
+    """Only the stepped half of the synaptic-response test-step probes (the holding run does not depend on
+    the step or on the synapse)."""
+    return {f"simulate_job:{SYN}/analysis/{job}-step" for job in jobs}
 
 
 def figures(*experiments: str) -> set[str]:
@@ -51,13 +59,13 @@ def analyses(*experiments: str) -> set[str]:
 
 def downstream(*experiments: str) -> set[str]:
     """An experiment's gather, analysis and figures."""
-    return ({f"gather_convergence:{e}" if e == CONV else f"gather_experiment:{e}" for e in experiments} |
-            analyses(*experiments))
+    return {f"gather_experiment:{e}" for e in experiments} | analyses(*experiments)
 
 
 EVERYTHING = set().union(*(sims(e) | downstream(e) for e in EXPERIMENTS), *(probes(e) for e in PROBED))
-# the independent reference of the convergence study runs none of lifsim's integrators or datasets
-REFERENCES = {job for job in EVERYTHING if job.startswith("reference_convergence:")}
+# the jobs that write or gather lifsim's job datasets (lifsim.dataset): all but the convergence study's
+DATASET_JOBS = set().union(*(sims(e) | downstream(e) for e in EXPERIMENTS if e != CONV),
+                           *(probes(e) for e in PROBED))
 
 
 # ---- reading a dry run -----------------------------------------------------------------------------------------
@@ -224,15 +232,19 @@ ROWS = [
     pytest.param(config_edit(_set("figures.width", 6.0)), figures(), id="figure-size"),
     pytest.param(config_edit(_set("figures.formats", ["png", "svg"])), figures(), id="figure-format"),
     # code
-    pytest.param(code_edit("workflow/lifsim/sim/euler.py"), EVERYTHING - REFERENCES, id="integrator-source"),
+    # code: each job's inputs are the import closure of its script and its kind's stage (lifsim.codedeps)
+    pytest.param(code_edit("workflow/lifsim/sim/euler.py"), EVERYTHING, id="integrator-source"),
     pytest.param(code_edit("workflow/lifsim/sim/batch.py"), EVERYTHING, id="model-source"),
     pytest.param(code_edit("workflow/lifsim/rng.py"), EVERYTHING, id="rng-source"),
-    pytest.param(code_edit("workflow/lifsim/dataset.py"), EVERYTHING - REFERENCES, id="dataset-source"),
-    pytest.param(code_edit("workflow/lifsim/analysis/trains.py"), analyses(), id="analysis-source"),
+    pytest.param(code_edit("workflow/lifsim/dataset.py"), DATASET_JOBS, id="dataset-source"),
+    pytest.param(code_edit("workflow/lifsim/analysis/trains.py"), analyses(IC), id="analysis-source"),
     pytest.param(code_edit("workflow/lifsim/plotting/style.py"), figures(), id="plotting-style-source"),
-    pytest.param(code_edit("workflow/lifsim/plotting/figures.py"), figures(), id="plotting-source"),
+    pytest.param(code_edit("workflow/lifsim/plotting/fi.py"), figures(FI), id="plotting-source"),
     pytest.param(code_edit("workflow/scripts/plot.py"), figures(), id="plot-script"),
     pytest.param(code_edit("workflow/lifsim/archive/bundle.py"), set(), id="archive-source-not-in-all"),
+    # job building runs at DAG time: an edit that leaves every job's params as they were reruns nothing
+    pytest.param(code_edit("workflow/lifsim/kinds/fi_curve.py"), set(), id="kind-module-same-params"),
+    pytest.param(code_edit("workflow/lifsim/config/jobs.py"), set(), id="job-building-same-params"),
     # spelling only: nothing reruns
     pytest.param(text_edit("config.yaml", _comment_every_line), set(), id="comments"),
     pytest.param(_reorder, set(), id="key-order"),

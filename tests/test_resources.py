@@ -6,7 +6,7 @@ import pytest
 from conftest import default_config
 from params_helper import job
 
-from lifsim.config import plan
+from lifsim.planning import plan
 from lifsim.config import resources as R
 from lifsim.sim import simulate
 from lifsim.sim.batch import from_params

@@ -14,7 +14,8 @@ from params_helper import job
 from lifsim.analysis import analyse
 from lifsim.analysis.probe import FIT_RANGE
 from lifsim.analysis.theory import effective_rest, effective_tau, euler_fitted_tau, input_resistance
-from lifsim.config import plan, validate_structure
+from lifsim.config import validate_structure
+from lifsim.planning import plan
 from lifsim.dataset import job_dataset
 from lifsim.gather import gather_experiment
 from lifsim.sim import simulate
@@ -56,11 +57,11 @@ def synaptic():
 def test_input_resistance_and_resting_potential_match_theory(synaptic):
     an, p = synaptic
     for cond in an["condition"].values:
-        params = p.analysis_jobs[str(cond)]
+        params = p.analysis_jobs[f"{cond}-hold"]
         n = params["neuron"]
         dt, T = params["dt"], params["duration"]
         tau = effective_tau(n["tau_m"], n["R_m"], n["g_exc"], n["g_inh"])
-        step = params["grid"]["I_e"]["values"][1] - params["grid"]["I_e"]["values"][0]
+        step = p.analysis_jobs[f"{cond}-step"]["test_step"]
         r_in = input_resistance(n["R_m"], n["g_exc"], n["g_inh"])
         # Euler's steady state is the exact one; what is left after T is the undecayed part (1 - dt/tau)^N,
         # plus float32 rounding of the two stored traces (one ulp each near -80 mV) in a deflection of R_in step.
@@ -70,7 +71,7 @@ def test_input_resistance_and_resting_potential_match_theory(synaptic):
         assert float(an["input_resistance"].sel(condition=cond)) == pytest.approx(r_in * 1e-6, rel=tol)
         assert float(an["input_resistance_theory"].sel(condition=cond)) == pytest.approx(r_in * 1e-6, rel=1e-12)
         rest = effective_rest(n["E_m"], n["R_m"], n["g_exc"], n["E_exc"], n["g_inh"], n["E_inh"],
-                              params["grid"]["I_e"]["values"][0]) * 1e3
+                              n["I_e"]) * 1e3
         start = n["E_m"] * 1e3                                         # the probe starts at E_m
         assert float(an["rest_potential"].sel(condition=cond)) == pytest.approx(
             rest, abs=abs(start - rest) * residual + ULP32_80MV)
@@ -83,7 +84,7 @@ def test_input_resistance_and_resting_potential_match_theory(synaptic):
 def test_tau_eff_is_the_theory_minus_eulers_half_step(synaptic):
     an, p = synaptic
     for cond in an["condition"].values:
-        params = p.analysis_jobs[str(cond)]
+        params = p.analysis_jobs[f"{cond}-hold"]
         n, dt, T = params["neuron"], params["dt"], params["duration"]
         tau = effective_tau(n["tau_m"], n["R_m"], n["g_exc"], n["g_inh"])
         fitted = float(an["tau_eff"].sel(condition=cond)) * 1e-3

@@ -7,7 +7,8 @@ import pytest
 import yaml
 from conftest import REPO, copy_workflow, snakemake, tiny_config
 
-from lifsim.config import load_yaml, plan
+from lifsim.config import load_yaml
+from lifsim.planning import plan
 from lifsim.config.resources import job_mem_mb
 
 PROFILE = REPO / "profiles" / "slurm" / "config.yaml"
@@ -68,12 +69,13 @@ def test_each_simulation_job_gets_its_memory_estimate(tmp_path):
     out = snakemake(folder, "-n", "--cores", "1").stdout
     blocks = re.findall(r"rule simulate_job:(.*?)\n\n", out + "\n\n", re.S)
     plans = plan(load_yaml(folder / "config.yaml"))
-    # convergence jobs have rules of their own (workflow/rules/convergence.smk)
-    assert len(blocks) == sum(len(p.jobs) for p in plans.values() if p.kind != "convergence")
+    # every simulation job of every experiment (analysis-only runs and a convergence study's jobs included)
+    assert len(blocks) == sum(len(p.job_files()) for p in plans.values())
     requests = set()
     for block in blocks:
-        experiment, name = re.search(r"wildcards: experiment=(\w+), job=([\w.-]+)", block).groups()
+        experiment, name = re.search(r"wildcards: experiment=(\w+), job=([\w./-]+)", block).groups()
         mem = int(re.search(r"mem_mb=(\d+)", block).group(1))
-        assert mem == job_mem_mb(plans[experiment].jobs[name]), (experiment, name)
+        params = plans[experiment].job_files()[name]
+        assert mem == job_mem_mb(params.get("job", params)), (experiment, name)
         requests.add(mem)
     assert len(requests) >= 2          # sizes differ, so do the requests

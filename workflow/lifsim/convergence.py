@@ -1,6 +1,6 @@
 """The convergence study: each integrator at each dt against the analytical rate or the reference.
 
-Jobs are built by ``lifsim.config.convergence``. A reference job solves its case
+Jobs are built by ``lifsim.kinds.convergence``. A reference job solves its case
 once with ``lifsim.reference`` at the finest dt and stores the result in
 float64 (the float32 traces of ordinary job datasets would hide errors below
 about 30 nV). A measurement job runs one integrator at every dt and stores one
@@ -148,3 +148,15 @@ def gather(parts: dict[str, xr.Dataset], experiment: str) -> xr.Dataset:
                              "lifsim_params",
                 **provenance.attributes(params, list(params.values()))}
     return ds
+
+
+def run_job(params: dict, inputs: list, threads: int | None = None) -> xr.Dataset:
+    """One convergence job (the ``simulate`` stage of the kind): a reference solve or a measurement."""
+    if params["integrator"] == "reference":
+        return reference_dataset(params)
+    return measure_dataset(params, inputs[0] if inputs else None)
+
+
+def gather_experiment(kind: str, experiment: str, parts: dict[str, xr.Dataset]) -> xr.Dataset:
+    """The ``gather`` stage of the kind: see :func:`gather`."""
+    return gather(parts, experiment)

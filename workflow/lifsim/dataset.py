@@ -19,9 +19,9 @@ import json
 import numpy as np
 
 from . import provenance, units
+from .io import TRACE_ENCODING
 from .params import NEURON_PARAMS, TRACE_VARIABLES
 
-TRACE_ENCODING = {"dtype": "float32", "zlib": True, "complevel": 4, "shuffle": True}
 
 SPIKE_CONVENTION = ("a presynaptic spike makes x jump by g_star at the grid point nearest to its time "
                     "(euler) or at its own time (exact); "
@@ -35,6 +35,27 @@ def _var(data, dims, dimension: str | None, long_name: str, **attrs) -> tuple:
         data = units.to_display(np.asarray(data, dtype=np.float64), dimension)
         attrs["units"] = units.DISPLAY_UNITS[dimension]
     return (tuple(dims), np.asarray(data), attrs, {})
+
+
+def decimal_coordinate(values) -> np.ndarray:
+    """Display-unit coordinate values rounded to 12 significant digits, so that a sweep written as
+    ``30 nS`` in the config holds 30.0 (not 30.000000000000004 from 3e-8 * 1e9) and ``.sel(g_star=30)``
+    finds it. The simulated SI value differs by less than 1e-12 relative."""
+    x = np.asarray(values, dtype=np.float64)
+    out = x.copy()
+    nonzero = np.isfinite(x) & (x != 0)
+    k = 11 - np.floor(np.log10(np.abs(x[nonzero])))
+    ok = (k >= 0) & (k <= 22)
+    scale = 10.0 ** k[ok]
+    rounded = out[nonzero]
+    rounded[ok] = np.rint(x[nonzero][ok] * scale) / scale
+    out[nonzero] = rounded
+    return out
+
+
+def _coord(values, dims, dimension: str, long_name: str) -> tuple:
+    dims_, data, attrs, encoding = _var(values, dims, dimension, long_name)
+    return (dims_, decimal_coordinate(data), attrs, encoding)
 
 
 def job_variables(params: dict, result) -> dict:
@@ -101,9 +122,13 @@ def job_variables(params: dict, result) -> dict:
     return {"coords": coords, "data_vars": data_vars, "attrs": attrs}
 
 
+INNER_LONG_NAMES = {"neuron": "neuron index within the point (row of the coupling matrix)",
+                    "trial": "trial number within the point"}
+
+
 def _sweep_layout(params: dict, coords: dict):
     """Dimensions of a sweep job: the swept parameter itself when there is one and one neuron per point,
-    else ``point`` (with one coordinate per swept parameter) and ``neuron`` within the point."""
+    else ``point`` (with one coordinate per swept parameter) and ``neuron`` (or ``trial``) within the point."""
     from .sim.batch import grid_points
 
     points = grid_points(params["grid"])
@@ -112,20 +137,20 @@ def _sweep_layout(params: dict, coords: dict):
     if len(names) == 1 and per_point == 1:
         name = names[0]
         dimension, long_name = NEURON_PARAMS[name]
-        coords[name] = _var(points[name], (name,), dimension, long_name)
+        coords[name] = _coord(points[name], (name,), dimension, long_name)
         return (name,), (lambda a: a), coords
     for name in names:
         dimension, long_name = NEURON_PARAMS[name]
-        coords[name] = _var(points[name], ("point",), dimension, long_name)
+        coords[name] = _coord(points[name], ("point",), dimension, long_name)
     if per_point == 1:
         return ("point",), (lambda a: a), coords
-    coords["neuron"] = (("neuron",), np.arange(per_point), {"long_name": "neuron index within the point "
-                                                                        "(row of the coupling matrix)", "units": "1"}, {})
+    inner = params["batch"].get("inner", "neuron")
+    coords[inner] = ((inner,), np.arange(per_point), {"long_name": INNER_LONG_NAMES[inner], "units": "1"}, {})
 
     def pick(a):
         a = np.asarray(a)
         return a.reshape((a.shape[0] // per_point, per_point) + a.shape[1:])
-    return ("point", "neuron"), pick, coords
+    return ("point", inner), pick, coords
 
 
 def to_dataset(content: dict):

@@ -15,7 +15,7 @@ import json
 import numpy as np
 
 from . import provenance, spikes
-from .dataset import TRACE_ENCODING
+from .io import TRACE_ENCODING
 
 KEEP_ATTRS = ("Conventions", "source", "experiment", "kind", "spike_convention")
 
@@ -63,7 +63,9 @@ def gather_experiment(kind: str, experiment: str, datasets: dict):
         label_of.setdefault(label, params[name])
         groups.setdefault(label, []).append(_decoded(ds))
     merged = {label: _join_chunks(parts) for label, parts in groups.items()}
-    if kind == "fi_curve":
+    from .kinds import get
+
+    if get(kind).gather_dim == "duration":
         labels = sorted(merged, key=lambda lab: label_of[lab]["duration"])
         coord = xr.Variable(("duration",), [label_of[lab]["duration"] * 1e3 for lab in labels],
                             {"long_name": "simulated duration", "units": "ms"})

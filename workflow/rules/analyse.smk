@@ -4,16 +4,19 @@
 
 rule analyse_experiment:
     input:
-        code=ANALYSIS_CODE,
+        code=stage_code("analyse"),
         dataset=rules.gather_experiment.output.dataset,
         extra=lambda w: analysis_job_files(w.experiment),
     output:
         analysis="results/analysis/{experiment}.nc",
     params:
         spec=lambda w: canonical_json({"kind": PLANS[w.experiment].kind, "options": PLANS[w.experiment].analysis,
-                                       "extra": sorted(PLANS[w.experiment].analysis_jobs)}),
+                                       "extra": sorted(PLANS[w.experiment].analysis_jobs),
+                                       "stage": stage_ref(w.experiment, "analyse")}),
     log:
         "results/logs/analyse_experiment/{experiment}.log",
+    benchmark:
+        "results/benchmarks/analyse_experiment/{experiment}.tsv"
     threads: 1
     script:
         "../scripts/analyse.py"
@@ -21,15 +24,18 @@ rule analyse_experiment:
 
 rule summarise_experiment:
     input:
-        code=SUMMARY_CODE,
+        code=stage_code("summarise"),
         dataset=rules.gather_experiment.output.dataset,
         analysis=rules.analyse_experiment.output.analysis,
     output:
         rst="results/summaries/{experiment}.rst",
         json="results/summaries/{experiment}.json",
     params:
-        spec=lambda w: canonical_json({"experiment": w.experiment, "kind": PLANS[w.experiment].kind}),
+        spec=lambda w: canonical_json({"experiment": w.experiment, "kind": PLANS[w.experiment].kind,
+                                       "stage": stage_ref(w.experiment, "summarise")}),
     log:
         "results/logs/summarise_experiment/{experiment}.log",
+    benchmark:
+        "results/benchmarks/summarise_experiment/{experiment}.tsv"
     script:
         "../scripts/summarise.py"

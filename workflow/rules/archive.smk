@@ -5,7 +5,6 @@ from lifsim.archive import archive_name, resolved_text
 
 RESOLVED_CONFIG = resolved_text(PLANS, FORMATS)
 ARCHIVE_NAME = archive_name(RESOLVED_CONFIG)
-ARCHIVE_CODE = SHARED_CODE + _code("archive/*.py")
 
 
 rule archive:

@@ -1,5 +1,7 @@
 # Configuration: load, validate (schema + physical checks) and resolve into one parameter set per job.
 # Runs at DAG-build time, before any job: a bad config stops here and writes nothing.
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,8 +12,10 @@ LIFSIM_SRC = str(Path(workflow.basedir) / "workflow")
 # each script puts the same folder first on its own path (see workflow/scripts/).
 sys.path.insert(0, LIFSIM_SRC)
 
-from lifsim.config import FIGURES, ConfigError, canonical_json, load_merged, plan  # noqa: E402
+from lifsim import codedeps, kinds  # noqa: E402
+from lifsim.config import ConfigError, canonical_json, load_merged  # noqa: E402
 from lifsim.config.resources import job_mem_mb  # noqa: E402
+from lifsim.planning import plan  # noqa: E402
 
 
 # The config file(s) in use: --configfile ones, else config.yaml.
@@ -37,56 +41,105 @@ for _plan in PLANS.values():
 
 EXPERIMENTS = sorted(PLANS)
 FORMATS = config["figures"]["formats"]
+SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 
-def _code(*patterns):
-    """Package files a rule's jobs run on: listed as inputs so that editing them reruns the jobs."""
-    root = Path(LIFSIM_SRC) / "lifsim"
-    return sorted(str(p.relative_to(workflow.basedir)) for pat in patterns for p in root.glob(pat))
+# Package code a rule's jobs run, from the import closure of its script and of the experiment kind's
+# module and stage (lifsim.codedeps): listed as inputs, so that editing such a module reruns exactly
+# the jobs that run it. Parsed imports are cached per file (mtime and size) between DAG builds.
+_CODEDEPS_CACHE = Path(".snakemake") / "lifsim_codedeps.json"
+try:
+    codedeps.CACHE.update(json.loads(_CODEDEPS_CACHE.read_text()))
+except (OSError, ValueError):
+    pass
+_CODEDEPS_STATE = dict(codedeps.CACHE)
 
 
-SHARED_CODE = _code("__init__.py", "io.py", "provenance.py", "params.py", "units.py")
-SIMULATION_CODE = SHARED_CODE + _code("sim/*.py", "rng.py", "dataset.py", "spikes.py")
-GATHER_CODE = SHARED_CODE + _code("dataset.py", "gather.py", "spikes.py")
-ANALYSIS_CODE = SHARED_CODE + _code("analysis/*.py", "spikes.py")
-PLOT_CODE = SHARED_CODE + _code("plotting/*.py")
-SUMMARY_CODE = SHARED_CODE + _code("summary/*.py", "spikes.py")
+def _input_path(path):
+    """A path as an input: relative to the working directory when inside it (the checkout by default)."""
+    rel = os.path.relpath(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def _closure(script, kind=None, stage=None):
+    """The package files the script imports, with the module of the kind's ``stage`` function (the rule
+    passes that function's name in its params; the job imports nothing else of lifsim)."""
+    modules = [kinds.get(kind).stage_module(stage)] if kind else []
+    return [_input_path(p) for p in codedeps.closure([SCRIPTS / script], modules)]
+
+
+# (script, stage) of each rule that runs an experiment kind's stage; computed once per DAG build
+STAGE_SCRIPTS = {"simulate": "simulate.py", "gather": "gather.py", "analyse": "analyse.py",
+                 "summarise": "summarise.py", "plot": "plot.py"}
+CODE = {(stage, kind): _closure(script, kind, stage) for stage, script in STAGE_SCRIPTS.items()
+        for kind in sorted({p.kind for p in PLANS.values()})}
+ARCHIVE_CODE = _closure("archive.py")
+if codedeps.CACHE != _CODEDEPS_STATE:
+    try:
+        _CODEDEPS_CACHE.parent.mkdir(exist_ok=True)
+        _CODEDEPS_CACHE.write_text(json.dumps(codedeps.CACHE, sort_keys=True))
+    except OSError:
+        pass  # a read-only working directory: parse again next time
+
+
+def stage_code(stage):
+    """The package code inputs of an experiment's jobs of ``stage`` (a function of the wildcards)."""
+    return lambda w: CODE[(stage, PLANS[w.experiment].kind)]
+
+
+def stage_ref(experiment, stage):
+    """``"module:function"`` of the function that runs ``stage`` for the experiment's kind."""
+    return getattr(kinds.get(PLANS[experiment].kind), stage)
+
+
+def plan_of(wildcards):
+    return PLANS[wildcards.experiment]
+
+
+def job_spec(wildcards):
+    return PLANS[wildcards.experiment].job_files()[wildcards.job]
 
 
 def job_params(wildcards):
-    return canonical_json(PLANS[wildcards.experiment].jobs[wildcards.job])
+    return canonical_json(job_spec(wildcards))
+
+
+def job_inputs(wildcards):
+    """Datasets of the jobs this job reads (a convergence measurement reads its reference)."""
+    deps = PLANS[wildcards.experiment].inputs.get(wildcards.job, [])
+    return [f"results/simulations/{wildcards.experiment}/{job}.nc" for job in deps]
 
 
 def job_threads(wildcards):
     """Two threads for jobs large enough to use the compiled kernel's threads (> 1e9 neuron-steps)."""
-    params = PLANS[wildcards.experiment].jobs[wildcards.job]
+    params = job_spec(wildcards).get("job", job_spec(wildcards))
     return 2 if params["batch"]["size"] * params["duration"] / params["dt"] > 1e9 else 1
 
 
 def simulation_mem_mb(wildcards, attempt):
     """Memory (MiB) a simulation job asks a cluster for; a retried job asks for `attempt` times as much."""
-    return job_mem_mb(PLANS[wildcards.experiment].jobs[wildcards.job], attempt)
+    params = job_spec(wildcards)
+    return job_mem_mb(params.get("job", params), attempt)
 
 
-def analysis_job_params(wildcards):
-    return canonical_json(PLANS[wildcards.experiment].analysis_jobs[wildcards.job])
+def gathered_files(experiment):
+    return [f"results/simulations/{experiment}/{job}.nc" for job in PLANS[experiment].gathered]
 
 
 def analysis_job_files(experiment):
-    """The simulations only the analysis of ``experiment`` reads (see lifsim.config.analysis_jobs)."""
+    """The simulations only the analysis of ``experiment`` reads (see the kind's ``analysis_jobs``)."""
     return [f"results/simulations/{experiment}/analysis/{job}.nc" for job in sorted(PLANS[experiment].analysis_jobs)]
 
 
 def figure_files(experiment):
-    kind = PLANS[experiment].kind
-    return [f"results/figures/{experiment}{suffix}.{fmt}" for suffix in FIGURES[kind] for fmt in FORMATS]
+    return [f"results/figures/{experiment}{suffix}.{fmt}" for suffix in PLANS[experiment].figure_suffixes
+            for fmt in FORMATS]
 
 
 def caption(kind, suffix):
-    """The report caption of a figure: workflow/report/<kind><suffix>.rst, or the generic one."""
-    name = f"{kind}{suffix}.rst"
-    specific = (Path(workflow.basedir) / "workflow" / "report" / name).is_file()
-    return f"../report/{name}" if specific else "../report/figure.rst"
+    """The report caption of a figure: the file the kind names under workflow/report/, or the generic one."""
+    name = kinds.get(kind).figures[suffix]
+    return f"../report/{name}" if name else "../report/figure.rst"
 
 
 def report_figures(experiment):
@@ -94,7 +147,7 @@ def report_figures(experiment):
     kind = PLANS[experiment].kind
     return [report(f"results/figures/{experiment}{suffix}.{fmt}", caption=caption(kind, suffix),
                    category=experiment, labels={"figure": f"{experiment}{suffix}", "format": fmt.upper()})
-            for suffix in FIGURES[kind] for fmt in FORMATS]
+            for suffix in PLANS[experiment].figure_suffixes for fmt in FORMATS]
 
 
 ALL_FIGURES = [f for e in EXPERIMENTS for f in figure_files(e)]
@@ -102,4 +155,4 @@ ALL_FIGURES = [f for e in EXPERIMENTS for f in figure_files(e)]
 
 wildcard_constraints:
     experiment="|".join(EXPERIMENTS) or "(?!)",
-    job=r"[A-Za-z0-9_.-]+",
+    job=r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?",

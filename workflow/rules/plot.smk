@@ -8,20 +8,25 @@ for _experiment in EXPERIMENTS:
         name:
             f"plot_{_experiment}"
         input:
-            code=PLOT_CODE,
+            code=CODE[("plot", PLANS[_experiment].kind)],
             dataset=f"results/datasets/{_experiment}.nc",
             analysis=f"results/analysis/{_experiment}.nc",
             summary=f"results/summaries/{_experiment}.rst",
         output:
             report_figures(_experiment),
         params:
-            spec=canonical_json({"experiment": _experiment, "kind": PLANS[_experiment].kind,
-                                 "options": PLANS[_experiment].figures}),
+            spec=canonical_json(
+                {"experiment": _experiment, "kind": PLANS[_experiment].kind, "options": PLANS[_experiment].figures,
+                 "stage": stage_ref(_experiment, "plot")}
+            ),
         log:
             f"results/logs/plot/{_experiment}.log",
+        benchmark:
+            f"results/benchmarks/plot/{_experiment}.tsv"
         threads: 1
         script:
             "../scripts/plot.py"
+
 
 # Drawing is cheap: on a cluster it runs in the main snakemake process (see `localrules:` in the Snakefile).
 workflow.localrules(*(f"plot_{e}" for e in EXPERIMENTS))

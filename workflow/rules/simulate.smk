@@ -1,15 +1,20 @@
-# Stage 1: one simulation job per condition (per duration for the f-I curve); then one dataset per experiment.
+# Stage 1: the simulation jobs of every experiment (per condition, per chunk of a sweep, the analysis-only
+# runs under analysis/, a convergence study's references and measurements); then one dataset per experiment.
 
 
 rule simulate_job:
     input:
-        code=SIMULATION_CODE,
+        code=stage_code("simulate"),
+        inputs=job_inputs,
     output:
         dataset="results/simulations/{experiment}/{job}.nc",
     params:
         job=job_params,
+        stage=lambda w: stage_ref(w.experiment, "simulate"),
     log:
         "results/logs/simulate_job/{experiment}/{job}.log",
+    benchmark:
+        "results/benchmarks/simulate_job/{experiment}/{job}.tsv"
     threads: lambda w: job_threads(w)
     resources:
         mem_mb=simulation_mem_mb,  # estimated from the job's size (lifsim.config.resources)
@@ -17,32 +22,20 @@ rule simulate_job:
         "../scripts/simulate.py"
 
 
-rule simulate_analysis_job:
-    # Simulations only the analysis reads (lifsim.config.analysis_jobs); same script, own folder.
-    input:
-        code=SIMULATION_CODE,
-    output:
-        dataset="results/simulations/{experiment}/analysis/{job}.nc",
-    params:
-        job=analysis_job_params,
-    log:
-        "results/logs/simulate_analysis_job/{experiment}/{job}.log",
-    script:
-        "../scripts/simulate.py"
-
-
 rule gather_experiment:
     input:
-        code=GATHER_CODE,
-        jobs=lambda w: expand("results/simulations/{experiment}/{job}.nc", experiment=w.experiment,
-                              job=sorted(PLANS[w.experiment].jobs)),
+        code=stage_code("gather"),
+        jobs=lambda w: gathered_files(w.experiment),
     output:
         dataset="results/datasets/{experiment}.nc",
     params:
         spec=lambda w: canonical_json({"experiment": w.experiment, "kind": PLANS[w.experiment].kind,
-                                       "jobs": sorted(PLANS[w.experiment].jobs)}),
+                                       "jobs": PLANS[w.experiment].gathered,
+                                       "stage": stage_ref(w.experiment, "gather")}),
     log:
         "results/logs/gather_experiment/{experiment}.log",
+    benchmark:
+        "results/benchmarks/gather_experiment/{experiment}.tsv"
     threads: 1
     script:
         "../scripts/gather.py"

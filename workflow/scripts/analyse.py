@@ -11,4 +11,5 @@ with io.job_log(snakemake.log[0]):  # noqa: F821 - provided by Snakemake
     spec = json.loads(snakemake.params.spec)  # noqa: F821
     ds = io.read_dataset(snakemake.input.dataset)  # noqa: F821
     extra = {name: io.read_dataset(path) for name, path in zip(spec["extra"], snakemake.input.extra)}  # noqa: F821
-    io.write_dataset(analyse(spec["kind"], ds, spec["options"], extra), snakemake.output.analysis)  # noqa: F821
+    out = analyse(spec["kind"], ds, spec["options"], extra, stage=spec["stage"])
+    io.write_dataset(out, snakemake.output.analysis)  # noqa: F821

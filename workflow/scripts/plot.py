@@ -12,7 +12,7 @@ with io.job_log(snakemake.log[0]):  # noqa: F821 - provided by Snakemake
     spec = json.loads(snakemake.params.spec)  # noqa: F821
     ds = io.read_dataset(snakemake.input.dataset)  # noqa: F821
     an = io.read_dataset(snakemake.input.analysis)  # noqa: F821
-    figs = figures(spec["kind"], ds, an, spec["options"])
+    figs = figures(spec["kind"], ds, an, spec["options"], stage=spec["stage"])
     for path in snakemake.output:  # noqa: F821
         stem = Path(path).stem.removeprefix(spec["experiment"])
         io.save_figure(figs[stem], path, spec["options"]["dpi"])

@@ -1,6 +1,6 @@
 """Simulate one job: its canonical parameters in, ``results/simulations/<experiment>/<job>.nc`` out.
 
-The dataset layout is documented in ``lifsim.dataset``.
+The experiment's kind (lifsim.kinds) runs the job; most write the layout documented in ``lifsim.dataset``.
 """
 import json
 import sys
@@ -9,9 +9,10 @@ sys.path.insert(0, snakemake.scriptdir + "/..")  # noqa: F821 - run the lifsim o
 from lifsim import io  # noqa: E402
 
 with io.job_log(snakemake.log[0]):  # noqa: F821 - provided by Snakemake
-    from lifsim.dataset import job_variables
-    from lifsim.sim import simulate
+    from lifsim.kinds.base import resolve
 
     params = json.loads(snakemake.params.job)  # noqa: F821
-    result = simulate(params, threads=snakemake.threads)  # noqa: F821
-    io.write_variables(job_variables(params, result), snakemake.output.dataset)  # noqa: F821
+    inputs = [io.read_dataset(path) for path in snakemake.input.inputs]  # noqa: F821
+    run = resolve(snakemake.params.stage)  # noqa: F821 - the kind's simulate stage, e.g. lifsim.jobrun:simulate_job
+    content = run(params, inputs, threads=snakemake.threads)  # noqa: F821
+    io.write_content(content, snakemake.output.dataset)  # noqa: F821

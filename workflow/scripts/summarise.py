@@ -11,6 +11,6 @@ with io.job_log(snakemake.log[0]):  # noqa: F821 - provided by Snakemake
     spec = json.loads(snakemake.params.spec)  # noqa: F821
     ds = io.read_dataset(snakemake.input.dataset)  # noqa: F821
     an = io.read_dataset(snakemake.input.analysis)  # noqa: F821
-    numbers, text = summarise(spec["kind"], spec["experiment"], ds, an)
+    numbers, text = summarise(spec["kind"], spec["experiment"], ds, an, stage=spec["stage"])
     io.write_text(json.dumps(numbers, indent=1, sort_keys=True) + "\n", snakemake.output.json)  # noqa: F821
     io.write_text(text, snakemake.output.rst)  # noqa: F821

@@ -6,27 +6,17 @@ import json
 from .. import provenance
 
 
-def analyse(kind: str, ds, options: dict, extra: dict | None = None):
-    """The analysis dataset of an experiment of the given kind.
+def analyse(kind: str, ds, options: dict, extra: dict | None = None, stage: str | None = None):
+    """The analysis dataset of an experiment of the given kind (``stage`` names its analysis function,
+    ``"module:function"``, as the pipeline passes it; default: from the registry).
 
     ``extra`` holds the datasets of the simulations only the analysis reads
     (job name -> dataset; see ``lifsim.config.analysis_jobs``); kinds without
     such jobs are called as ``fn(ds, options)``.
     """
-    if kind == "fi_curve":
-        from .fi import analyse_fi as fn
-    elif kind == "synaptic_response":
-        from .synaptic import analyse_synaptic as fn
-    elif kind == "initial_conditions":
-        from .trains import analyse_trials as fn
-    elif kind == "coupled_pair":
-        from .pair import analyse_pair as fn
-    elif kind == "pair_grid":
-        from .synchrony import analyse_synchrony as fn
-    elif kind == "convergence":
-        from .convergence import analyse_convergence as fn
-    else:
-        raise ValueError(f"no analysis for experiment kind {kind!r}")
+    from ..kinds import stage_function
+
+    fn = stage_function(kind, "analyse", stage)
     out = fn(ds, options, extra) if extra else fn(ds, options)
     out.attrs = {"title": f"lifsim analysis of {ds.attrs.get('experiment', kind)}", "Conventions": "CF-1.10",
                  "experiment": ds.attrs.get("experiment", kind), "kind": kind,
@@ -40,3 +30,4 @@ def analyse(kind: str, ds, options: dict, extra: dict | None = None):
         out.attrs["analysis_jobs_params"] = canonical_json({name: json.loads(d.attrs["lifsim_params"])
                                                             for name, d in sorted(extra.items())})
     return out
+

@@ -4,12 +4,15 @@ Per condition two passive simulations on the same grid (no presynaptic
 spike): ``<cond>-hold`` at the condition's I_e and ``<cond>-step`` at I_e + step
 (see the synaptic_response kind). The model is linear without reset, so
 V_step - V_hold is exactly the response to the step from rest, measured the way
-an electrophysiologist would: R_in = steady deflection / step, tau_eff from an
-exponential fit. Each dataset has dims ([swept parameters the passive response
+an electrophysiologist would: R_in = steady deflection / step (the step: the
+step job's ``test_step`` parameter, else the difference of the two I_e), tau_eff
+from an exponential fit. Each dataset has dims ([swept parameters the passive response
 depends on], time); the results broadcast against the PSP's dims. (The older
 layout, one job ``<cond>`` of two neurons along ``I_e``, is read too.)
 """
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import xarray as xr
@@ -49,7 +52,9 @@ def measure(hold: xr.Dataset, step: xr.Dataset) -> dict:
     V_hold = hold["V"].astype(np.float64)
     dims = [d for d in V_hold.dims if d != "time"]
     coords = {d: hold[d] for d in dims if d in hold.coords}
-    amplitude = np.asarray(step["I_e"].values, dtype=np.float64) - np.asarray(hold["I_e"].values, dtype=np.float64)
+    declared = json.loads(step.attrs["lifsim_params"]).get("test_step")   # a job's params (SI), if it says so
+    amplitude = (np.full(hold["I_e"].shape, units.to_display(declared, "current")) if declared is not None else
+                 np.asarray(step["I_e"].values, dtype=np.float64) - np.asarray(hold["I_e"].values, dtype=np.float64))
     amp = xr.DataArray(amplitude, dims=hold["I_e"].dims, coords={d: hold[d] for d in hold["I_e"].dims})
     response = V_hold.copy(data=step["V"].transpose(*V_hold.dims).values.astype(np.float64) - V_hold.values)
     t = hold["time"].values

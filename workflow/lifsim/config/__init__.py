@@ -1,16 +1,13 @@
-"""Config loading, validation and resolution (pure Python; imported at DAG-build time)."""
+"""Config loading, validation and value resolution (pure Python; imported at DAG-build time).
+
+Turning a config into jobs is the experiment kinds' work (``lifsim.kinds``,
+``lifsim.planning``); this package gives them the parts: units and checks
+(``resolve``), sweeps, the job layout (``jobs``), the schema and the loader.
+"""
 from .errors import ConfigError
-from .experiments import FIGURES, KINDS, plan
 from .loader import load_yaml, load_yaml_text
 from .resolve import ExperimentPlan, canonical_json, sha256
 from .schema import check_keys, validate_structure
-
-
-def load(path) -> tuple[dict, dict]:
-    """Load, validate and resolve a config file: ``(config, plans)``; raises ConfigError."""
-    config = load_yaml(path)
-    validate_structure(config)
-    return config, plan(config)
 
 
 def load_merged(paths, overrides: dict | None = None) -> dict:
@@ -24,5 +21,5 @@ def load_merged(paths, overrides: dict | None = None) -> dict:
     return merged
 
 
-__all__ = ["ConfigError", "FIGURES", "ExperimentPlan", "KINDS", "canonical_json", "check_keys", "load",
-           "load_merged", "load_yaml", "load_yaml_text", "plan", "sha256", "validate_structure"]
+__all__ = ["ConfigError", "ExperimentPlan", "canonical_json", "check_keys", "load_merged", "load_yaml",
+           "load_yaml_text", "sha256", "validate_structure"]

@@ -47,6 +47,14 @@ class ExperimentPlan:
     analysis: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)   # printed before the run (e.g. allow_large_dt)
+    figure_suffixes: list[str] = field(default_factory=list)   # file stems after the name ("" -> <name>.png)
+    inputs: dict[str, list[str]] = field(default_factory=dict)  # job -> jobs whose datasets it reads
+    gathered: list[str] = field(default_factory=list)   # the jobs the experiment's dataset is gathered from
+
+    def job_files(self) -> dict[str, dict]:
+        """Every simulation job by its file name below ``results/simulations/<name>/`` (without ``.nc``):
+        the dataset's jobs, and the analysis-only ones under ``analysis/``."""
+        return {**self.jobs, **{f"analysis/{job}": params for job, params in self.analysis_jobs.items()}}
 
 
 def quantity(value, dimension: str, path: str) -> float:

@@ -32,10 +32,11 @@ def _deref(schema: dict, node: dict) -> dict:
     return node
 
 
-def check_keys(config: dict, schema: dict | None = None) -> None:
-    """Raise :class:`ConfigError` for the first unknown or missing key, with a hint."""
+def check_keys(config: dict, schema: dict | None = None, path: str = "") -> None:
+    """Raise :class:`ConfigError` for the first unknown or missing key, with a hint (``path``: where
+    ``config`` sits in the whole config)."""
     schema = schema or load_schema()
-    _walk(schema, schema, config, "")
+    _walk(schema, schema, config, path)
 
 
 def _walk(schema: dict, node: dict, value, path: str) -> None:
@@ -62,26 +63,46 @@ def _walk(schema: dict, node: dict, value, path: str) -> None:
 
 
 def validate_structure(config: dict) -> None:
-    """Check keys (with hints), then the whole schema; fill the schema's defaults."""
+    """Check keys (with hints), then the whole schema; fill the schema's defaults.
+
+    Each experiment's own keys depend on its kind: ``lifsim.planning`` checks them
+    (:func:`validate_part` with :func:`experiment_schema`).
+    """
+    validate_part(config, load_schema(), "")
+
+
+def validate_part(value, schema: dict, path: str) -> None:
+    """Validate ``value``, found at key path ``path``, against the root schema ``schema``."""
     import jsonschema
 
-    schema = load_schema()
-    check_keys(config, schema)
+    check_keys(value, schema, path)
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(config), key=lambda e: len(e.absolute_path))
+    errors = sorted(validator.iter_errors(value), key=lambda e: len(e.absolute_path))
     if errors:
-        raise _config_error(errors[0])
-    fill_defaults(schema, schema, config)
+        raise _config_error(errors[0], path)
+    fill_defaults(schema, schema, value)
 
 
-def _config_error(err) -> ConfigError:
+def experiment_schema(kinds: list[str], keys: tuple[str, ...], own: dict) -> dict:
+    """A root schema for one experiment: ``kind`` one of ``kinds``, the shared keys named in ``keys``
+    (from ``definitions.experiment_keys``) and the kind's ``own`` key schemas; nothing else."""
+    base = load_schema()
+    shared = base["definitions"]["experiment_keys"]["properties"]
+    props = {"kind": {"type": "string", "enum": list(kinds)}}
+    props.update({k: shared[k] for k in keys if k in shared})
+    props.update(own)
+    return {"definitions": base["definitions"], "type": "object", "additionalProperties": False,
+            "required": ["kind"], "properties": props}
+
+
+def _config_error(err, prefix: str = "") -> ConfigError:
     """One jsonschema error as a ConfigError: key path, what was expected, what was given."""
     if err.validator in ("oneOf", "anyOf") and err.context:
         # the alternative of the right shape failed deeper: report that failure, not the whole oneOf
         inner = [e for e in err.context if e.validator != "type" or len(e.absolute_path) > len(err.absolute_path)]
         if inner:
-            return _config_error(max(inner, key=lambda e: len(e.absolute_path)))
-    path = ""
+            return _config_error(max(inner, key=lambda e: len(e.absolute_path)), prefix)
+    path = prefix
     for part in err.absolute_path:
         path = join(path, part)
     given = err.instance

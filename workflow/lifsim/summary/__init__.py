@@ -11,17 +11,11 @@ from __future__ import annotations
 from .common import provenance_numbers, provenance_rst
 
 
-def summarise(kind: str, experiment: str, ds, an) -> tuple[dict, str]:
-    if kind == "synaptic_response":
-        from .synaptic import summary as fn
-    elif kind == "initial_conditions":
-        from .trials import summary as fn
-    elif kind == "fi_curve":
-        from .fi import summary as fn
-    elif kind == "coupled_pair":
-        from .pair import summary as fn
-    else:
-        from .common import generic_summary as fn
+def summarise(kind: str, experiment: str, ds, an, stage: str | None = None) -> tuple[dict, str]:
+    """``stage`` names the kind's summary function (``"module:function"``; default: from the registry)."""
+    from ..kinds import stage_function
+
+    fn = stage_function(kind, "summarise", stage)
     measured, text = fn(ds, an)
     numbers = {"experiment": experiment, "kind": kind, "measured": measured, **provenance_numbers(ds, an)}
     return numbers, text.rstrip() + "\n\n" + provenance_rst(ds, an)

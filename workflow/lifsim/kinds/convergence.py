@@ -1,7 +1,7 @@
-"""Jobs of a ``convergence`` experiment: errors of each integrator against dt.
+"""Kind ``convergence``: errors of each integrator against dt.
 
 The experiment has three cases, each described like the experiment of the same
-kind (and resolved by that kind's builder, so the same checks apply):
+kind (and resolved by that kind's builder from the registry, so the same checks apply):
 
 ``fi_curve``           the ISI rate of a constant-current sweep against the analytical rate
 ``synaptic_response``  the voltage trace after presynaptic spikes against the reference
@@ -13,12 +13,15 @@ Jobs (names are paths below ``results/simulations/<experiment>/``):
 ``<integrator>/<case>``  the integrator at every dt, compared with the reference or the analytical rate
 
 Each job's params hold ``job``, a simulation job template (see
-``lifsim.config.experiments``) whose ``dt`` the convergence code replaces.
+``lifsim.config.jobs``) whose ``dt`` the convergence code replaces. The
+measurement of a case reads its reference job's dataset; the experiment's
+dataset gathers the measurements only.
 """
 from __future__ import annotations
 
-from .errors import ConfigError, join
-from .resolve import quantity
+from ..config.errors import ConfigError, join
+from ..config.resolve import quantity
+from .base import Kind
 
 # Tolerances of the reference solve (mV and nS for atol; see lifsim.reference).
 REFERENCE_RTOL = 1e-10
@@ -52,7 +55,7 @@ def time_steps(exp: dict, path: str) -> list[float]:
 
 
 def build_convergence(name, exp, common, seed, path) -> dict[str, dict]:
-    from .experiments import BUILDERS  # the other kinds' builders resolve each case
+    from . import get  # the other kinds' builders resolve each case
 
     dts = time_steps(exp, path)
     integrators = exp.get("integrators", ["euler", "exact"])
@@ -67,7 +70,7 @@ def build_convergence(name, exp, common, seed, path) -> dict[str, dict]:
         if case == "fi_curve":
             spec["durations"] = [spec.pop("duration")]
             spec["sweep"] = {"I_e": spec.pop("I_e")}
-        templates = BUILDERS[case](name, spec, case_common, seed, cpath)
+        templates = get(case).build(name, spec, case_common, seed, cpath)
         for label, template in sorted(templates.items()):
             key = f"{case}-{label}" if case == "coupled_pair" else case
             base = {"experiment": name, "kind": "convergence", "case": key, "measure": measure,
@@ -87,3 +90,38 @@ def reference_of(job_name: str) -> str | None:
     """The reference job a measurement job compares with (None for the analytical f-I rate)."""
     integrator, case = job_name.split("/", 1)
     return None if case == "fi_curve" or integrator == "reference" else f"reference/{case}"
+
+
+def inputs_of(job_name: str) -> list[str]:
+    """The jobs whose datasets a convergence job reads: its reference, if it has one."""
+    ref = reference_of(job_name)
+    return [ref] if ref else []
+
+
+def measurements(jobs: dict) -> list[str]:
+    """The jobs the experiment's dataset gathers: the measurements, not the references."""
+    return [job for job in sorted(jobs) if not job.startswith("reference/")]
+
+
+KIND = Kind(
+    name="convergence",
+    description="error of each integrator against dt: f-I rate, synaptic trace, coupled-pair spike times",
+    keys=("integrators", "dts", "fi_curve", "synaptic_response", "coupled_pair"),
+    build=build_convergence,
+    job_inputs=inputs_of,
+    gathered=measurements,
+    simulate="lifsim.convergence:run_job",
+    gather="lifsim.convergence:gather_experiment",
+    analyse="lifsim.analysis.convergence:analyse_convergence",
+    plot="lifsim.plotting.convergence:plot_convergence",
+    figures={"": ""},
+    schema={
+        "integrators": {"type": "array", "items": {"type": "string", "enum": ["euler", "exact"]}, "minItems": 1,
+                        "uniqueItems": True, "description": "the integrators compared"},
+        "dts": {"$ref": "#/definitions/quantity_list", "minItems": 2,
+                "description": "the time steps, each an integer multiple of the smallest"},
+        "fi_curve": {"$ref": "#/definitions/convergence_fi_curve"},
+        "synaptic_response": {"$ref": "#/definitions/convergence_synaptic_response"},
+        "coupled_pair": {"$ref": "#/definitions/convergence_coupled_pair"},
+    },
+)
