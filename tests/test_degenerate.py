@@ -9,7 +9,8 @@ from conftest import default_config
 
 from lifsim import io
 from lifsim.analysis import analyse
-from lifsim.config import plan, validate_structure
+from lifsim.config import validate_structure
+from lifsim.planning import plan
 from lifsim.dataset import job_dataset
 from lifsim.gather import gather_experiment
 from lifsim.plotting import figures

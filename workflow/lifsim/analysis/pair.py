@@ -83,6 +83,20 @@ def case_result(trains: list, duration: float, tol: float, runaway_isi: float) -
             "lock_time": max(lk["time"] for lk in locks) if state == "locked" else np.nan}
 
 
+def long_runs(extra: dict, conds) -> xr.Dataset:
+    """The long runs on the figure runs' layout, (condition, [swept...], neuron): gathered like the experiment
+    (chunks of a sweep joined, ``point`` unstacked), conditions named as in the experiment."""
+    from ..gather import gather_experiment
+
+    long = gather_experiment("coupled_pair", "long runs", extra)
+    names = [str(c).split(":")[0] for c in long["condition"].values]   # "<condition>:long"
+    long = long.assign_coords(condition=("condition", names, long["condition"].attrs))
+    missing = set(conds) - set(names)
+    if missing:
+        raise ValueError(f"no long run for condition(s) {sorted(missing)}")
+    return long if names == list(conds) else long.sel(condition=list(conds))
+
+
 def duration_ms(job: xr.Dataset) -> float:
     """The simulated duration of a (long-run) dataset: its attribute, else the longest of its jobs."""
     if "duration_ms" in job.attrs:
@@ -93,15 +107,14 @@ def duration_ms(job: xr.Dataset) -> float:
 def _long_runs(extra: dict, conds, options: dict) -> xr.Dataset:
     tol = options["lock_tolerance"] * 1e3
     runaway_isi = options["runaway_isi"] * 1e3
-    trains = xr.concat([spikes.trains(extra[c]) for c in conds], dim="condition", coords="minimal",
-                       compat="override").assign_coords(condition=conds)
-    every = xr.concat([extra[c]["runaway_onset"] for c in conds], dim="condition", coords="minimal",
-                      compat="override").assign_coords(condition=conds)
+    long = long_runs(extra, conds)
+    trains = spikes.trains(long)
+    every = long["runaway_onset"]
     dims = case_dims(trains, ("neuron",))
     coords = {**case_coords(trains, dims), "neuron": trains["neuron"]}
     shape = [trains.sizes[d] for d in dims]
     tr = by_case(trains, trains, dims)
-    durations = {c: duration_ms(extra[c]) for c in conds}
+    durations = {c: duration_ms(long) for c in conds}
     cases = [case_result(list(tr[idx]), durations[conds[idx[0]]], tol, runaway_isi) for idx in np.ndindex(*shape)]
 
     def grid(values, dtype=float):

@@ -41,6 +41,11 @@ def _pair_axes(ax, ds, cond, title):
 
 
 def plot_pair(ds, an, opts) -> dict:
+    swept = [d for d in (an["state"].dims if "state" in an else an["shortfall_max"].dims) if d != "condition"]
+    full = an
+    if swept:                      # traces and long runs of the first sweep point; the sweep in its own figure
+        first = {d: 0 for d in swept}
+        ds, an = ds.isel(first), an.isel(first)
     conds = [str(c) for c in ds["condition"].values]
     base = "base" if "base" in conds else conds[0]
     fig, axes = new_figure(opts["width"], 3.0)
@@ -51,7 +56,41 @@ def plot_pair(ds, an, opts) -> dict:
     if "lag_time" in an:
         out["_lag"] = _grid(ds, an, opts, _lag_panel)
         out["_isi"] = _isi(ds, an, opts)
+    if swept and "state" in full:
+        out["_sweep"] = plot_sweep(full, opts)
     return out
+
+
+def plot_sweep(an, opts):
+    """Per swept parameter: each follower's locked phase and neuron 0's final rate, marked by the state."""
+    from ..analysis.cases import case_list, describe
+
+    swept = [d for d in an["state"].dims if d != "condition"]
+    states = an["state"].attrs["flag_meanings"].split()
+    markers = dict(zip(states, ["x", "o", "^", "s"]))
+    fig, axes = new_figure(opts["width"], 4.8, 2, len(swept), sharex="col")
+    for j, dim in enumerate(swept):
+        x = an[dim].values
+        for i, case in enumerate(case_list(an, [d for d in an["state"].dims if d != dim])):
+            c = an.sel(case)
+            style = style_of(i)
+            state = [states[int(s)] for s in c["state"].values]
+            for n in an["neuron"].values[1:]:
+                axes[0, j].plot(x, c["locked_phase"].sel(neuron=n).values, lw=0.8, color=style["color"],
+                                linestyle=style["linestyle"],
+                                label=f"{describe(an, case)}" + (f", neuron {n}" if an.sizes["neuron"] > 2 else ""))
+            axes[1, j].plot(x, c["final_rate"].values, lw=0.8, **style)
+            for k, name in enumerate(state):
+                for row, values in ((0, c["locked_phase"].values[..., 1:][k]), (1, [c["final_rate"].values[k]])):
+                    axes[row, j].plot([x[k]] * len(np.atleast_1d(values)), np.atleast_1d(values), markers[name],
+                                      color=style["color"], ms=4)
+        axes[1, j].set_xlabel(f"{dim} ({an[dim].attrs.get('units', '')})")
+    for name, m in markers.items():
+        axes[0, 0].plot([], [], m, color="grey", label=name.replace("_", " "))
+    axes[0, 0].set_ylabel("phase in neuron 0's cycle")
+    axes[1, 0].set_ylabel("final rate of neuron 0 (Hz)")
+    axes[0, 0].legend(loc="best", fontsize=6)
+    return fig
 
 
 def _grid(ds, an, opts, draw):

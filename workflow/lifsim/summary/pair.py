@@ -167,9 +167,10 @@ def _early_reset(v, names, short, integrator) -> str:
     return (f"**\"Early reset\".** In the {short:g} ms runs the last sample before a reset lies up to "
             f"{num(v[worst]['shortfall_max'], 2)} mV below V_thr ({worst}; median over its spikes "
             f"{num(v[worst]['shortfall_median'], 2)} mV"
-            + (f"; other cases up to {num(max(others), 2)} mV" if others else "") + f"). {how}; with strong "
-            "synaptic drive one step moves V by millivolts, so the drawn trace turns down below the threshold. "
-            "The reset is not early: the sample at threshold is simply never drawn.")
+            + (f"; other cases up to {num(max(others), 2)} mV" if others else "") + f"). {how}; "
+            + ("with strong synaptic drive one step moves V by millivolts, so the drawn trace turns down below the "
+               "threshold" if v[worst]["shortfall_max"] >= 1.0 else "one step moves V by less than a millivolt here")
+            + ". The reset is not early: the sample at threshold is simply never drawn.")
 
 
 def _short_state(x) -> str:

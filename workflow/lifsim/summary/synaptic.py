@@ -11,6 +11,9 @@ PER_CASE = ("psp_amplitude", "psp_peak_time", "driving_force", "psp_per_driving_
             "charge_fixed_driving_force", "psp_linear", "psp_linear_peak_time", "psp_over_linear")
 PROBE = ("input_resistance", "input_resistance_theory", "tau_eff", "tau_eff_theory", "tau_eff_expected_fit",
          "rest_potential", "rest_potential_theory", "test_step")
+# relative rounding of the float64 arithmetic over a run (the PSP ratio of two runs that differ only in E_syn
+# matches the driving-force ratio to better than this, see tests/test_science.py)
+ARITHMETIC = 1e-12
 SAME_SYNAPSE = ("g_star", "tau_syn", "tau_m", "R_m", "I_e", "g_exc", "g_inh", "E_m")
 
 
@@ -30,7 +33,14 @@ def summary(ds, an) -> tuple[dict, str]:
     text.append(_driving_force(v, cases, keys, cond_of, neuron, tonic, ds, measured))
     text.append(_linear(v, keys, an, dims))
     if "input_resistance" in an:
-        text.append(_probe(v, keys, tonic, ds, integrator_of(ds), cond_of, neuron))
+        probe_cases = case_list(an, an["input_resistance"].dims)
+        scalar_psp = set(an["psp_amplitude"].dims) <= set(an["input_resistance"].dims)
+        pv = {describe(an, sel): {name: at(an[name], sel) for name in PROBE} for sel in probe_cases}
+        for sel in probe_cases:        # the PSP per probe case only if the PSP is not swept further
+            pv[describe(an, sel)]["psp_amplitude"] = at(an["psp_amplitude"], sel) if scalar_psp else np.nan
+        p_cond = {describe(an, sel): str(sel["condition"]) for sel in probe_cases}
+        p_tonic = {describe(an, sel): _tonic(ds, sel) for sel in probe_cases}
+        text.append(_probe(pv, list(pv), p_tonic, ds, integrator_of(ds), p_cond, neuron))
     header = ["case", "E_syn - E_m (mV)", "PSP (mV)", "peak after spike (ms)", "PSP / driving force",
               "first-order PSP (mV)", "peak I_syn (nA)", "charge (pC)", "charge at rest (pC)"]
     rows = [[k, num(x["driving_force"], 0), num(x["psp_amplitude"]), num(x["psp_peak_time"], 1),
@@ -42,7 +52,7 @@ def summary(ds, an) -> tuple[dict, str]:
                             "rest (mV)", "theory"],
                            [[k, num(x["input_resistance"], 4), num(x["input_resistance_theory"], 4),
                              num(x["tau_eff"], 4), num(x["tau_eff_expected_fit"], 4), num(x["tau_eff_theory"], 4),
-                             num(x["rest_potential"], 4), num(x["rest_potential_theory"], 4)] for k, x in v.items()]))
+                             num(x["rest_potential"], 4), num(x["rest_potential_theory"], 4)] for k, x in pv.items()]))
     return measured, "\n\n".join(parts)
 
 
@@ -96,7 +106,7 @@ def _driving_force(v, cases, keys, cond_of, neuron, tonic, ds, measured) -> str:
             if b == 0 or fb == 0:
                 results.append(None)
                 continue
-            tol = ulp / abs(a) + ulp / abs(b)                     # relative, from the stored deflections
+            tol = ulp / abs(a) + ulp / abs(b) + ARITHMETIC        # relative: stored deflections and arithmetic
             results.append((a / b, fa / fb, tol, abs((a / b) / (fa / fb) - 1) <= tol))
             measured.setdefault("psp_ratio", {})[f"{ref}/{k}"] = a / b
             measured.setdefault("driving_force_ratio", {})[f"{ref}/{k}"] = fa / fb
@@ -112,7 +122,7 @@ def _driving_force(v, cases, keys, cond_of, neuron, tonic, ds, measured) -> str:
         ratio = [r[0] for r in results]
         force, tol = results[0][1], max(r[2] for r in results)
         where = f" at all {len(results)} sweep points" if len(results) > 1 else ""
-        verdict = (f"equal to within {num(100 * tol, 4)} % (the rounding of stored V){where}" if close else
+        verdict = (f"equal to within {100 * tol:.2g} % (the rounding of V and of the arithmetic){where}" if close else
                    f"they differ by up to {num(100 * max(abs(x / force - 1) for x in ratio), 2)} %{where}")
         span = num(min(ratio), 4) + (f" to {num(max(ratio), 4)}" if num(max(ratio), 4) != num(min(ratio), 4) else "")
         rows.append(f"{rc}/{kc}: PSP ratio {span}, driving-force ratio ({num(v[items[0][0]]['driving_force'], 0)} mV "
@@ -169,5 +179,5 @@ def _probe(v, keys, tonic, ds, integrator, cond_of, neuron) -> str:
             f"{num(r['tau_eff'] / x['tau_eff'])} (fitted values" + (", with Euler's -dt/2" if euler else "")
             + f"; theory 1 + R_m (g_exc + g_inh) = {num(r['input_resistance_theory'] / x['input_resistance_theory'])})"
             + (f"; with the same synapse as {ref} the PSP is {num(x['psp_amplitude'] / r['psp_amplitude'])} of it."
-               if same and r["psp_amplitude"] else "."))
+               if same and r["psp_amplitude"] and np.isfinite(x["psp_amplitude"]) else "."))
     return "\n\n".join(text)

@@ -3,19 +3,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import clean, dt_ms, num, table
+from ..analysis.cases import describe
+from .common import case_list, clean, dt_ms, num, table
 
 
 def summary(ds, an) -> tuple[dict, str]:
     measured, text, rows = {}, [], []
-    for cond in an["condition"].values:
-        c = str(cond)
-        sel = an.sel(condition=cond)
+    for case in case_list(an, [d for d in an["lag_mean"].dims if d != "trial"]):
+        c = describe(an, case)
+        sel = an.sel(case)
         trials = [int(t) for t in an["trial"].values]
         first = {t: float(sel["spike_time"].sel(trial=t, spike_index=0)) if sel.sizes["spike_index"] else np.nan
                  for t in trials}
         isi = sel["isi"].values
-        m = {"V_init": {t: float(ds["V_init"].sel(condition=cond, trial=t)) for t in trials},
+        m = {"V_init": {t: float(ds["V_init"].sel(case).sel(trial=t)) for t in trials},
              "first_spike": first,
              "first_spike_theory": {t: float(sel["first_spike_theory"].sel(trial=t)) for t in trials},
              "lag_mean": {t: float(sel["lag_mean"].sel(trial=t)) for t in trials},
@@ -51,7 +52,7 @@ def summary(ds, an) -> tuple[dict, str]:
         rows.extend([c, str(t), num(m["V_init"][t], 2), num(first[t], 1), num(m["first_spike_theory"][t], 3),
                      num(m["lag_mean"][t], 2), num(m["lag_theory"][t], 3), num(m["lag_spread"][t], 6),
                      num(m["phase_lag"][t], 4)] for t in trials)
-    header = ["condition", "trial", "V_0 (mV)", "first spike (ms)", "theory (ms)", "lag (ms)", "theory (ms)",
+    header = ["case", "trial", "V_0 (mV)", "first spike (ms)", "theory (ms)", "lag (ms)", "theory (ms)",
               "lag spread (ms)", "phase lag"]
     return measured, "\n\n".join(text + [table(header, rows)])
 
