@@ -49,7 +49,9 @@ def plot_pair(ds, an, opts) -> dict:
     conds = [str(c) for c in ds["condition"].values]
     base = "base" if "base" in conds else conds[0]
     fig, axes = new_figure(opts["width"], 3.0)
-    _pair_axes(axes[0, 0], ds, base, "Voltage traces of two synaptically coupled IF neurons")
+    n = ds.sizes.get("neuron", 1)
+    count = {1: "one", 2: "two"}.get(n, str(n))
+    _pair_axes(axes[0, 0], ds, base, f"Voltage traces of {count} synaptically coupled IF neuron{'s' if n > 1 else ''}")
     axes[0, 0].set_xlabel("time (ms)")
     axes[0, 0].legend(loc="lower right")
     out = {"": fig, "_variants": _grid(ds, an, opts, _variant_panel)}
