@@ -1,37 +1,21 @@
 """Degenerate results are values, not crashes; summaries say only what the run shows; every variable of every
 .nc the pipeline writes has units and a long_name. Real simulations throughout (config -> jobs -> simulate ->
 datasets -> analysis -> summary -> figures)."""
-import copy
-
 import numpy as np
 import pytest
-from conftest import default_config
+from experiment_helper import run_experiment as run_dataset
 
 from lifsim import io
-from lifsim.analysis import analyse
-from lifsim.config import validate_structure
-from lifsim.planning import plan
-from lifsim.dataset import job_dataset
-from lifsim.gather import gather_experiment
 from lifsim.plotting import figures
-from lifsim.sim import simulate
 from lifsim.summary import summarise
 
 
 def run_experiment(name, edit=lambda exp, cfg: None):
     """The analysis, summary text and figures of one experiment of the default config, edited by ``edit``."""
-    cfg = copy.deepcopy(default_config())
-    exp = cfg["experiments"][name]
-    edit(exp, cfg)
-    cfg["experiments"] = {name: exp}
-    validate_structure(cfg)
-    p = plan(cfg)[name]
-    ds = gather_experiment(p.kind, name, {n: job_dataset(j, simulate(j)) for n, j in sorted(p.jobs.items())})
-    extra = {n: job_dataset(j, simulate(j)) for n, j in p.analysis_jobs.items()}
-    an = analyse(p.kind, ds, p.analysis, extra) if extra else analyse(p.kind, ds, p.analysis)
-    _, text = summarise(p.kind, name, ds, an)
-    figs = figures(p.kind, ds, an, {"width": 5.0, "dpi": 40})
-    return an, text, figs
+    ds, an = run_dataset(name, edit)
+    kind = an.attrs["kind"]
+    _, text = summarise(kind, name, ds, an)
+    return an, text, figures(kind, ds, an, {"width": 5.0, "dpi": 40})
 
 
 def short_synaptic(exp, cfg):

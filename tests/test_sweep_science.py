@@ -1,33 +1,12 @@
 """Swept parameters in the analyses: each swept parameter a dimension of the analysis, with the same numbers
 at a sweep point as an unswept run there, and the PSP against g_star converging to its first-order limit."""
-import copy
-
 import numpy as np
 import pytest
-from conftest import default_config
+from experiment_helper import run_experiment
 
-from lifsim.analysis import analyse
 from lifsim.analysis.linear import linear_psp
-from lifsim.config import validate_structure
-from lifsim.dataset import job_dataset
-from lifsim.gather import gather_experiment
-from lifsim.planning import plan
 from lifsim.plotting import figures
-from lifsim.sim import simulate
 from lifsim.summary import summarise
-
-
-def run_experiment(name, edit):
-    cfg = copy.deepcopy(default_config())
-    exp = cfg["experiments"][name]
-    edit(exp, cfg)
-    cfg["experiments"] = {name: exp}
-    validate_structure(cfg)
-    p = plan(cfg)[name]
-    ds = gather_experiment(p.kind, name, {n: job_dataset(j, simulate(j)) for n, j in sorted(p.jobs.items())})
-    extra = {n: job_dataset(j, simulate(j)) for n, j in p.analysis_jobs.items()}
-    an = analyse(p.kind, ds, p.analysis, extra) if extra else analyse(p.kind, ds, p.analysis)
-    return ds, an
 
 
 def test_first_order_psp_of_equal_time_constants_is_the_closed_form():
