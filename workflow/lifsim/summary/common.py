@@ -4,8 +4,6 @@ from __future__ import annotations
 import json
 import math
 
-import numpy as np
-
 from .. import units
 from ..analysis.cases import case_list  # noqa: F401 - re-exported for the summaries
 from ..params import NEURON_PARAMS
