@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 import subprocess
 import sys
@@ -15,11 +16,13 @@ sys.path.insert(0, str(REPO / "workflow"))
 
 from lifsim.config import load_yaml  # noqa: E402
 
-COPY_ITEMS = ("Snakefile", "workflow", "profiles", "config.yaml")
+COPY_ITEMS = ("Snakefile", "workflow", "profiles")
+CONFIGS = REPO / "tests" / "configs"   # the suite's own configs: editing the user's config.yaml breaks no test
 
 
 def default_config() -> dict:
-    return load_yaml(REPO / "config.yaml")
+    """The default config as the suite knows it (tests/configs/default.yaml, a copy of config.yaml)."""
+    return load_yaml(CONFIGS / "default.yaml")
 
 
 def tiny_config() -> dict:
@@ -57,8 +60,7 @@ def copy_workflow(dest: Path, config: dict | None = None) -> Path:
             shutil.copytree(src, dest / item, ignore=ignore)
         else:
             shutil.copy2(src, dest / item)
-    if config is not None:
-        write_config(dest, config)
+    write_config(dest, default_config() if config is None else config)
     return dest
 
 
@@ -66,10 +68,11 @@ def write_config(folder: Path, config: dict) -> None:
     (folder / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
 
-def snakemake(folder: Path, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
+def snakemake(folder: Path, *args: str, check: bool = True, timeout: float = 300,
+              env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the real snakemake in ``folder``; on failure with check=True, fail showing its output."""
     proc = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=folder, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, env=None if env is None else {**os.environ, **env})
     if check and proc.returncode != 0:
         pytest.fail(f"snakemake {' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-4000:]}\n"
                     f"{proc.stderr[-4000:]}")
@@ -80,5 +83,6 @@ def snakemake(folder: Path, *args: str, check: bool = True, timeout: float = 300
 def tiny_run(tmp_path_factory) -> Path:
     """A complete pipeline run of the tiny config (shared by the tests that only read its outputs)."""
     folder = copy_workflow(tmp_path_factory.mktemp("tiny_run"), tiny_config())
-    snakemake(folder, "-c2")
+    # every job also records the modules it imported (lifsim.io.record_imports; see tests/test_codedeps.py)
+    snakemake(folder, "-c2", env={"LIFSIM_IMPORTS_LOG": str(folder / "imports.jsonl")})
     return folder

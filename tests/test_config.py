@@ -2,7 +2,7 @@
 import copy
 
 import pytest
-from conftest import REPO, default_config
+from conftest import CONFIGS, default_config
 
 from lifsim.config import ConfigError, canonical_json, validate_structure
 from lifsim.planning import load, plan
@@ -15,7 +15,7 @@ def resolved(cfg):
 
 
 def test_default_config_resolves_to_the_notebook_jobs():
-    _, plans = load(REPO / "config.yaml")
+    _, plans = load(CONFIGS / "default.yaml")
     assert sorted(plans) == ["convergence", "coupled_pair", "fi_curve", "initial_conditions", "synaptic_response",
                              "synchrony_map"]
     assert sorted(plans["synaptic_response"].jobs) == ["excitatory", "inhibitory", "shunting"]
@@ -33,7 +33,7 @@ def test_fi_sweep_matches_numpy_linspace():
 
     from lifsim.sim.batch import grid_points
 
-    _, plans = load(REPO / "config.yaml")
+    _, plans = load(CONFIGS / "default.yaml")
     np.testing.assert_array_equal(grid_points(plans["fi_curve"].jobs["duration-100ms"]["grid"])["I_e"],
                                   np.linspace(0, 5e-9, 250))
 

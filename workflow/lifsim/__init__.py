@@ -12,3 +12,18 @@ imports ``lifsim.config`` while it builds the DAG. The layers, bottom up:
 - ``lifsim.io``: the only module that reads and writes files.
 """
 __version__ = "0.1.0"
+
+
+def simulate(**kwargs):
+    """One neuron from a notebook: ``lifsim.simulate(neuron={"I_e": "3 nA"}, duration="100 ms")`` (see
+    ``lifsim.api.simulate``); returns the labelled ``xarray.Dataset`` a pipeline job writes."""
+    from .api import simulate as run
+
+    return run(**kwargs)
+
+
+def load(*configs):
+    """A config as a study: ``lifsim.load("config.yaml")["fi_curve"].run()`` (see ``lifsim.study``)."""
+    from .study import load as load_study
+
+    return load_study(*configs)

@@ -36,7 +36,10 @@ def _join_chunks(parts: list):
     if dim == "point":
         names = [c for c in ds.coords if ds[c].dims == ("point",)]
         attrs = {c: ds[c].attrs for c in names}
-        ds = ds.set_index(point=names).unstack("point")
+        if len(names) == 1:   # one swept parameter: it becomes the dimension itself, sorted
+            ds = ds.swap_dims(point=names[0]).sortby(names[0])
+        else:
+            ds = ds.set_index(point=names).unstack("point")
         for c in names:
             ds[c].attrs = attrs[c]
     elif dim is not None:
@@ -52,7 +55,17 @@ def _sweep_dim(ds):
 
 
 def gather_experiment(kind: str, experiment: str, datasets: dict):
-    """The experiment's dataset from ``{job name: job dataset}``."""
+    """The experiment's dataset from ``{job name: job dataset}``, the job groups stacked along ``condition``."""
+    return gather_along(kind, experiment, datasets, "condition")
+
+
+def gather_by_duration(kind: str, experiment: str, datasets: dict):
+    """The same, the job groups (one per simulated duration) stacked along ``duration`` (the f-I curve)."""
+    return gather_along(kind, experiment, datasets, "duration")
+
+
+def gather_along(kind: str, experiment: str, datasets: dict, dim: str):
+    """The experiment's dataset, the job groups stacked along ``dim`` (``condition`` or ``duration``)."""
     import xarray as xr
 
     groups: dict[str, list] = {}
@@ -63,17 +76,13 @@ def gather_experiment(kind: str, experiment: str, datasets: dict):
         label_of.setdefault(label, params[name])
         groups.setdefault(label, []).append(_decoded(ds))
     merged = {label: _join_chunks(parts) for label, parts in groups.items()}
-    from .kinds import get
-
-    if get(kind).gather_dim == "duration":
+    if dim == "duration":
         labels = sorted(merged, key=lambda lab: label_of[lab]["duration"])
         coord = xr.Variable(("duration",), [label_of[lab]["duration"] * 1e3 for lab in labels],
                             {"long_name": "simulated duration", "units": "ms"})
-        dim = "duration"
     else:
         labels = sorted(merged)
         coord = xr.Variable(("condition",), np.asarray(labels, dtype=object), {"long_name": "condition name"})
-        dim = "condition"
     out = xr.concat([merged[lab] for lab in labels], dim=dim, data_vars="all", coords="different",
                     compat="equals", join="outer", combine_attrs="override", fill_value=np.nan)
     out = out.assign_coords({dim: coord})

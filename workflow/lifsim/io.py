@@ -109,6 +109,12 @@ def save_figure(fig, path, dpi: int) -> None:
         fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
 
 
+# Where a job appends the modules it imported (lifsim's and the large libraries), when this variable is set:
+# the tests compare them with the code inputs of the job's rule (lifsim.codedeps).
+IMPORTS_LOG_VARIABLE = "LIFSIM_IMPORTS_LOG"
+WATCHED_LIBRARIES = ("matplotlib", "netCDF4", "numba", "numpy", "scipy", "xarray")
+
+
 @contextlib.contextmanager
 def job_log(path):
     """Log to a job's log file; an exception is written there too before it ends the job."""
@@ -118,6 +124,19 @@ def job_log(path):
     except BaseException as exc:
         log.exception("job failed: %s: %s", type(exc).__name__, exc)
         raise
+    if os.environ.get(IMPORTS_LOG_VARIABLE):
+        record_imports(os.environ[IMPORTS_LOG_VARIABLE], str(path))
+
+
+def record_imports(target, job: str) -> None:
+    """Append one JSON line ``{"log": job, "lifsim": [...], "libraries": [...]}`` of what this process imported."""
+    import json
+    import sys
+
+    lifsim = sorted(m for m in sys.modules if m == "lifsim" or m.startswith("lifsim."))
+    libraries = sorted(m for m in WATCHED_LIBRARIES if m in sys.modules)
+    with open(target, "a", encoding="utf-8") as out:
+        out.write(json.dumps({"log": job, "lifsim": lifsim, "libraries": libraries}) + "\n")
 
 
 def log_to(path) -> logging.Logger:

@@ -36,3 +36,8 @@ TRACE_VARIABLES: dict[str, tuple[str, str]] = {
 POSITIVE = ("tau_m", "R_m", "tau_syn")
 # Parameters that must not be negative.
 NON_NEGATIVE = ("t_ref", "g_star", "g_exc", "g_inh")
+
+# The notebook's neuron (pars_a_1): the defaults of lifsim.simulate and of config.yaml's `neuron:`.
+NOTEBOOK_NEURON = {"tau_m": "10 ms", "R_m": "10 MOhm", "E_m": "-80 mV", "V_thr": "-54 mV", "V_reset": "E_m",
+                   "t_ref": "0 ms", "tau_syn": "10 ms", "g_star": "30 nS", "E_syn": "0 mV", "E_exc": "0 mV",
+                   "E_inh": "-100 mV", "g_exc": "0 nS", "g_inh": "0 nS", "I_e": "0 nA"}

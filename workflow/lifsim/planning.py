@@ -15,13 +15,16 @@ from .config.loader import load_yaml
 from .config.resolve import ExperimentPlan, quantity
 from .config.schema import experiment_schema, validate_part, validate_structure
 
+# The most simulation jobs one config may plan (each is a process of its own under Snakemake).
+MAX_JOBS = 5000
+
 
 def plan(config: dict) -> dict[str, ExperimentPlan]:
     """Resolve a structurally valid config into the plans of all experiments; raises ConfigError."""
     seed = int(config["seed"])  # the schema admits 7.0 as an integer; one spelling, one job identity
     analysis = analysis_options(config.get("analysis", {}))
     figures = figure_options(config.get("figures", {}))
-    plans = {}
+    plans, total = {}, 0
     for name, exp in sorted(config["experiments"].items()):
         path = join("experiments", name)
         kind = check_experiment(exp, path)
@@ -34,7 +37,36 @@ def plan(config: dict) -> dict[str, ExperimentPlan]:
             warnings=common["warnings"], figure_suffixes=list(kind.figures),
             inputs={job: kind.job_inputs(job) for job in jobs if kind.job_inputs(job)},
             gathered=kind.gathered(jobs) if kind.gathered else sorted(jobs))
+        total += len(jobs) + len(analysis_jobs)
+        if total > MAX_JOBS:
+            raise ConfigError(path, f"expected at most {MAX_JOBS} simulation jobs in all, got {total} with this "
+                              "experiment: raise max_points_per_job or split the study into several configs")
+    check_file_names(config, plans)
     return plans
+
+
+def check_file_names(config: dict, plans: dict[str, ExperimentPlan]) -> None:
+    """Refuse names whose files would collide: two experiments or conditions that differ only in case (one
+    file on a case-insensitive file system), or an experiment's name plus a figure suffix that is another's
+    (``fi_curve_error`` beside ``fi_curve``, whose error figure is ``fi_curve_error.png``)."""
+    seen: dict[str, str] = {}
+    for name in sorted(plans):
+        if name.lower() in seen:
+            raise ConfigError(join("experiments", name), f"expected experiment names that differ in more than "
+                              f"case, got {name!r} and {seen[name.lower()]!r} (one file on a case-insensitive "
+                              "file system)")
+        seen[name.lower()] = name
+        for other, suffix in ((o, s) for o in plans for s in plans[o].figure_suffixes if s):
+            if other != name and (other + suffix).lower() == name.lower():
+                raise ConfigError(join("experiments", name), f"expected a name whose files are its own, got "
+                                  f"{name!r}, which is the name of the {suffix!r} figure of experiment {other!r} "
+                                  f"(results/figures/{other}{suffix}.*): rename one of the two")
+        conds: dict[str, str] = {}
+        for cond in sorted(config["experiments"][name].get("conditions", {})):
+            if cond.lower() in conds:
+                raise ConfigError(join(join("experiments", name), "conditions"), f"expected condition names "
+                                  f"that differ in more than case, got {cond!r} and {conds[cond.lower()]!r}")
+            conds[cond.lower()] = cond
 
 
 def load(path) -> tuple[dict, dict]:
@@ -78,7 +110,8 @@ def full_schema() -> dict:
         props.update({key: value for key, value in kinds.get(k).schema.items()})
     schema["properties"] = {**schema["properties"], "experiments": {
         **schema["properties"]["experiments"], "additionalProperties": {
-            "type": "object", "required": ["kind"], "additionalProperties": False, "properties": props}}}
+            "type": "object", "required": ["kind"], "additionalProperties": False, "properties": props,
+            "description": "one experiment: its kind and the keys that kind reads (see each key)"}}}
     return schema
 
 

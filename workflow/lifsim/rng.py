@@ -59,3 +59,15 @@ def uniform(seed: int, stream: str, keys, low: float, high: float) -> np.ndarray
         z = _mix(_mix(keys + stream_key(seed, stream) * _GOLDEN) + _GOLDEN)
     unit = (z >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)  # [0, 1), 53 random bits
     return low + (high - low) * unit
+
+
+def neuron_keys(seed: int, stream: str, keys) -> np.ndarray:
+    """The 64-bit key of each neuron's random stream (for :mod:`lifsim.philox`).
+
+    ``keys`` identify the neurons within the stream (``keys_from_points`` of the
+    point's parameter values and neuron index); the result depends on nothing else,
+    so a neuron draws the same numbers alone or inside any batch.
+    """
+    keys = np.asarray(keys, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return _mix(_mix(keys ^ stream_key(seed, stream)) + _GOLDEN)

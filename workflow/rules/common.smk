@@ -18,13 +18,22 @@ from lifsim.config.resources import job_mem_mb  # noqa: E402
 from lifsim.planning import plan  # noqa: E402
 
 
-# The config file(s) in use: --configfile ones, else config.yaml.
-CONFIG_FILES = [str(p) for p in workflow.overwrite_configfiles] or ["config.yaml"]
+# The config files in use, in Snakemake's order: config.yaml, then each --configfile layered on it key by key
+# (lifsim.config.merge); --replace-workflow-config drops config.yaml. Snakemake itself reads the --configfile
+# files before this runs, and fails on a missing one with its own traceback (see docs/troubleshooting.md).
+# A run elsewhere (snakemake -s <checkout>/Snakefile -d <dir>) without a config.yaml in <dir> uses the
+# checkout's own.
+_DEFAULT_CONFIG = "config.yaml" if Path("config.yaml").is_file() else str(Path(workflow.basedir) / "config.yaml")
+CONFIG_FILES = [str(p) for p in workflow.overwrite_configfiles]
+_REPLACE = workflow.config_settings.replace_workflow_config
+if not CONFIG_FILES or (not _REPLACE and CONFIG_FILES[0] != str(Path(_DEFAULT_CONFIG).absolute())):
+    CONFIG_FILES.insert(0, _DEFAULT_CONFIG)
 
 
 def _load_config():
-    # strict YAML (duplicate keys, tags, line/column), unknown keys with "did you mean", types, defaults
-    merged = load_merged(CONFIG_FILES, config)  # config holds the --config KEY=VALUE overrides
+    # strict YAML (duplicate keys, tags, line/column), unknown keys with "did you mean", types, defaults;
+    # config holds the --configfile values (again: the same layers) and the --config KEY=VALUE overrides
+    merged = load_merged(CONFIG_FILES, config)
     validate(merged, "../schemas/config.schema.yaml")
     return merged
 

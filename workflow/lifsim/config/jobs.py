@@ -17,7 +17,7 @@ import math
 
 from .errors import ConfigError, join
 from .resolve import check_dt, check_memory, draw_spec, quantity, resolve_neuron
-from .sweeps import chunk_name, chunks, expand, parse_sweep, size
+from .sweeps import MAX_CHUNKS, chunk_name, chunks, expand, n_chunks, parse_sweep, size
 
 DEFAULT_RECORD = ["V", "I_m", "I_syn", "g_syn", "x"]
 SYNAPTIC = ("g_star", "tau_syn", "E_syn")
@@ -167,7 +167,13 @@ def sweep_jobs(name, exp, common, path, prefix, neuron, duration_s, per_point, g
                                f"{name} (swept {param})", common["allow_large_dt"])
             if warning:
                 common["warnings"].append(f"{common['dt_path']}: {warning}")
-    parts = chunks(grid, int(exp.get("max_points_per_job", 20000)))
+    max_points = int(exp.get("max_points_per_job", 20000))
+    planned = n_chunks(grid, max_points)
+    if planned > MAX_CHUNKS:
+        raise ConfigError(join(path, "max_points_per_job"), f"expected a sweep split into at most {MAX_CHUNKS} "
+                          f"jobs per condition, got {planned} jobs of at most {max_points} point(s): raise "
+                          "max_points_per_job")
+    parts = chunks(grid, max_points)
     largest = max(math.prod(size(spec) for spec in part.values()) for part in parts)
     guard_memory(largest * per_point, [duration_s], len(parts), common, path)  # per job and gathered
     jobs = {}

@@ -130,7 +130,8 @@ def _describe(err) -> str:
         return "one of " + ", ".join(map(repr, val))
     phrases = {"minimum": "a number >= {}", "maximum": "a number <= {}", "exclusiveMinimum": "a number > {}",
                "minItems": "at least {} item(s)", "maxItems": "at most {} item(s)",
-               "minProperties": "at least {} entry(ies)", "pattern": "text matching {}"}
+               "minProperties": "at least {} entry(ies)", "pattern": "text matching {}",
+               "maxLength": "at most {} characters"}
     if kw in phrases:
         return phrases[kw].format(val)
     if kw == "uniqueItems":

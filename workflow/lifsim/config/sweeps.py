@@ -90,6 +90,18 @@ def parse_sweep(raw: dict, path: str) -> dict[str, dict]:
     return grid
 
 
+# The most jobs one sweep may be split into (a larger max_points_per_job, or fewer points, is needed beyond).
+MAX_CHUNKS = 2000
+
+
+def n_chunks(grid: dict[str, dict], max_points: int) -> int:
+    """How many jobs :func:`chunks` makes, computed without building them."""
+    names = list(grid)
+    row = math.prod(size(grid[n]) for n in names[1:])
+    per_job = max(1, max_points // row)
+    return -(-size(grid[names[0]]) // per_job)
+
+
 def chunks(grid: dict[str, dict], max_points: int) -> list[dict[str, dict]]:
     """Split the grid into sub-grids of whole rows along its first dimension."""
     names = list(grid)

@@ -54,7 +54,6 @@ class Kind:
     simulate: str = "lifsim.jobrun:simulate_job"
     gather: str = "lifsim.gather:gather_experiment"
     summarise: str = "lifsim.summary.common:generic_summary"
-    gather_dim: str = "condition"            # the generic gather stacks job groups along condition or duration
     analysis_options: tuple[str, ...] = ()  # keys of the config's `analysis:` its analysis reads
     schema: dict = field(default_factory=dict)  # JSON schema of keys only this kind has: {key: schema}
 

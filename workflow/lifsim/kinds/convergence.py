@@ -120,8 +120,10 @@ KIND = Kind(
                         "uniqueItems": True, "description": "the integrators compared"},
         "dts": {"$ref": "#/definitions/quantity_list", "minItems": 2,
                 "description": "the time steps, each an integer multiple of the smallest"},
-        "fi_curve": {"$ref": "#/definitions/convergence_fi_curve"},
-        "synaptic_response": {"$ref": "#/definitions/convergence_synaptic_response"},
-        "coupled_pair": {"$ref": "#/definitions/convergence_coupled_pair"},
+        "fi_curve": {"$ref": "#/definitions/convergence_fi_curve", "description": "convergence: the f-I case"},
+        "synaptic_response": {"$ref": "#/definitions/convergence_synaptic_response",
+                              "description": "convergence: the synaptic case"},
+        "coupled_pair": {"$ref": "#/definitions/convergence_coupled_pair",
+                         "description": "convergence: the coupled-pair case"},
     },
 )

@@ -36,7 +36,7 @@ KIND = Kind(
     summarise="lifsim.summary.fi:summary",
     plot="lifsim.plotting.fi:plot_fi",
     figures={"": "fi_curve.rst", "_error": "fi_curve_error.rst"},
-    gather_dim="duration",
+    gather="lifsim.gather:gather_by_duration",
     schema={"durations": {"$ref": "#/definitions/quantity_list", "minItems": 1,
                           "description": "fi_curve: the simulated durations, one job set each"}},
 )

@@ -77,7 +77,8 @@ KIND = Kind(
     figures={"": "synaptic_response.rst", "_test_step": "synaptic_response_test_step.rst"},
     schema={"test_step": {
         "type": "object", "additionalProperties": False,
-        "description": "the test-current step that measures R_in and tau_eff",
-        "properties": {"amplitude": {"$ref": "#/definitions/quantity"},
-                       "duration": {"$ref": "#/definitions/quantity"}}}},
+        "description": "synaptic_response: the test-current step that measures R_in and tau_eff",
+        "properties": {"amplitude": {"$ref": "#/definitions/quantity", "description": "the step's current (e.g. -0.1 nA)"},
+                       "duration": {"$ref": "#/definitions/quantity",
+                                    "description": "how long the step run lasts"}}}},
 )
