@@ -9,7 +9,7 @@ from conftest import default_config
 from lifsim.analysis import analyse
 from lifsim.config import validate_structure
 from lifsim.dataset import job_dataset
-from lifsim.gather import gather_experiment
+from lifsim.kinds import get as get_kind
 from lifsim.planning import plan
 from lifsim.sim import simulate
 
@@ -22,7 +22,8 @@ def run_experiment(name, edit=lambda exp, cfg: None):
     cfg["experiments"] = {name: exp}
     validate_structure(cfg)
     p = plan(cfg)[name]
-    ds = gather_experiment(p.kind, name, {n: job_dataset(j, simulate(j)) for n, j in sorted(p.jobs.items())})
+    gather = get_kind(p.kind).stage("gather")
+    ds = gather(p.kind, name, {n: job_dataset(j, simulate(j)) for n, j in sorted(p.jobs.items())})
     extra = {n: job_dataset(j, simulate(j)) for n, j in p.analysis_jobs.items()}
     an = analyse(p.kind, ds, p.analysis, extra) if extra else analyse(p.kind, ds, p.analysis)
     return ds, an
