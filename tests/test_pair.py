@@ -54,18 +54,9 @@ def test_runaway_onset_and_shortfall_of_made_up_data():
 
 @pytest.fixture(scope="module")
 def pair():
-    cfg = copy.deepcopy(default_config())
-    exp = cfg["experiments"]["coupled_pair"]
     keep = ("base", "strong_coupling", "inhibitory", "base_t_ref_2ms", "strong_coupling_t_ref_2ms")
-    exp["conditions"] = {k: v for k, v in exp["conditions"].items() if k in keep}
-    exp["analysis_duration"] = "400 ms"
-    cfg["experiments"] = {"coupled_pair": exp}
-    validate_structure(cfg)
-    p = plan(cfg)["coupled_pair"]
-    short = {n: job_dataset(j, simulate(j)) for n, j in sorted(p.jobs.items())}
-    extra = {n: job_dataset(j, simulate(j)) for n, j in p.analysis_jobs.items()}
-    ds = gather_experiment("coupled_pair", "coupled_pair", short)
-    return ds, extra, analyse("coupled_pair", ds, p.analysis, extra), p
+    conditions = {k: v for k, v in default_config()["experiments"]["coupled_pair"]["conditions"].items() if k in keep}
+    return coupled([[0, 1], [1, 0]], ["-60 mV", "-70 mV"], conditions)
 
 
 def state(an, cond):
@@ -103,7 +94,8 @@ def test_inhibitory_pair_locks_near_synchrony(pair):
     ds, extra, an, p = pair
     tol_ms = p.analysis["lock_tolerance"] * 1e3
     assert state(an, "inhibitory") == "locked"
-    assert abs(float(an["locked_lag"].sel(condition="inhibitory"))) <= tol_ms
+    assert abs(float(an["locked_lag"].sel(condition="inhibitory", neuron=1))) <= tol_ms
+    assert np.isnan(float(an["locked_lag"].sel(condition="inhibitory", neuron=0)))    # the reference
     assert float(an["lock_time"].sel(condition="inhibitory")) < 200
     assert 80 < float(an["final_rate"].sel(condition="inhibitory")) < 130
 
@@ -116,3 +108,76 @@ def test_the_notebooks_early_reset_is_the_last_sample_before_crossing(pair):
     assert float(an["shortfall_max"].sel(condition="strong_coupling")) > 1.0
     assert float(an["shortfall_max"].sel(condition="strong_coupling")) > 3 * float(
         an["shortfall_max"].sel(condition="strong_coupling_t_ref_2ms"))
+
+
+def coupled(coupling, V_init, conditions, analysis_duration="400 ms", **neuron):
+    """Short runs, long runs and the analysis of a coupled_pair experiment with this coupling matrix."""
+    cfg = copy.deepcopy(default_config())
+    exp = cfg["experiments"]["coupled_pair"]
+    exp.update(coupling=coupling, V_init=V_init, conditions=conditions, analysis_duration=analysis_duration)
+    exp["neuron"].update(neuron)
+    cfg["experiments"] = {"coupled_pair": exp}
+    validate_structure(cfg)
+    p = plan(cfg)["coupled_pair"]
+    short = {n: job_dataset(j, simulate(j)) for n, j in sorted(p.jobs.items())}
+    extra = {n: job_dataset(j, simulate(j)) for n, j in p.analysis_jobs.items()}
+    ds = gather_experiment("coupled_pair", "coupled_pair", short)
+    return ds, extra, analyse("coupled_pair", ds, p.analysis, extra), p
+
+
+CHAIN = [[0, 0, 0], [1, 0, 0], [0, 1, 0]]          # 0 -> 1 -> 2
+
+
+@pytest.fixture(scope="module")
+def chain():
+    return coupled(CHAIN, ["-60 mV", "-70 mV", "-65 mV"], {"exc": {"t_ref": "2 ms"}, "inh": {"E_syn": "-80 mV"}},
+                   **{"E_m": "-70 mV", "I_e": "3.5 nA"})
+
+
+def test_a_chain_of_three_is_analysed_per_neuron_against_neuron_0(chain):
+    ds, extra, an, p = chain
+    assert an.sizes["neuron"] == 3 and an["locked_phase"].dims == ("condition", "neuron")
+    for cond in ("exc", "inh"):
+        trains = list(spikes.trains(extra[cond]).values)
+        # neuron 0 receives no input: it fires periodically, at the analytical period rounded to the grid
+        isi = np.diff(trains[0][1:])
+        assert isi.max() - isi.min() < 1e-9
+        for n in (1, 2):
+            seq = lag_and_phase(trains[0], trains[n])
+            got = an["spike_time_difference"].sel(condition=cond, neuron=n).values
+            np.testing.assert_array_equal(got[: seq["lag"].size], seq["lag"])
+            assert np.isnan(got[seq["lag"].size:]).all()
+        assert np.isnan(an["spike_time_difference"].sel(condition=cond, neuron=0).values).all()
+        counts = an["spike_count_long"].sel(condition=cond).values
+        assert list(counts) == [t.size for t in trains]
+    # excitation makes each neuron down the chain fire faster than the one before; inhibition slower
+    exc, inh = (an["spike_count_long"].sel(condition=c).values for c in ("exc", "inh"))
+    assert exc[0] < exc[1] < exc[2]
+    assert inh[1] < inh[0]
+    assert STATES[int(an["state"].sel(condition="exc"))] in ("not_locked", "suppression")   # no 1:1 rhythm
+
+
+def test_neuron_0_of_a_chain_fires_as_a_single_uncoupled_neuron(chain):
+    _, extra, _, _ = chain
+    ds1, extra1, an1, _ = coupled([[0]], ["-60 mV"], {"exc": {"t_ref": "2 ms"}}, E_m="-70 mV", I_e="3.5 nA")
+    assert an1.sizes["neuron"] == 1
+    np.testing.assert_array_equal(spikes.trains(extra1["exc"]).values[0], spikes.trains(extra["exc"]).values[0])
+    assert STATES[int(an1["state"].sel(condition="exc"))] == "not_locked"     # no second neuron to lock to
+    assert float(an1["final_rate"].sel(condition="exc")) > 0
+
+
+def test_a_symmetric_ring_of_five_fires_together():
+    ring = [[1 if j == (i - 1) % 5 else 0 for j in range(5)] for i in range(5)]
+    ds, extra, an, p = coupled(ring, ["-65 mV"] * 5, {"inh": {"E_syn": "-80 mV"}, "exc": {"t_ref": "2 ms"}})
+    for cond in ("inh", "exc"):
+        trains = list(spikes.trains(extra[cond]).values)
+        for t in trains[1:]:
+            np.testing.assert_array_equal(t, trains[0])     # identical neurons, identical inputs
+        assert STATES[int(an["state"].sel(condition=cond))] == "locked"
+        np.testing.assert_array_equal(an["locked_lag"].sel(condition=cond).values[1:], 0.0)
+        assert float(an["lock_time"].sel(condition=cond)) == trains[0][0]
+    from lifsim.summary import summarise
+    from lifsim.plotting import figures
+    _, text = summarise("coupled_pair", "ring", ds, an)
+    assert "neuron 4: 0.000" in text
+    assert set(figures("coupled_pair", ds, an, {"width": 5.0, "dpi": 40})) >= {"", "_variants", "_lag", "_isi"}

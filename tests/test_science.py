@@ -17,7 +17,7 @@ from lifsim.analysis.theory import effective_rest, effective_tau, euler_fitted_t
 from lifsim.config import validate_structure
 from lifsim.planning import plan
 from lifsim.dataset import job_dataset
-from lifsim.gather import gather_experiment
+from lifsim.gather import gather_by_duration, gather_experiment
 from lifsim.sim import simulate
 
 ULP32_80MV = float(np.spacing(np.float32(80.0)))   # mV: resolution of a stored trace near -80 mV
@@ -164,7 +164,7 @@ def fi_analysis(start, stop, num, durations):
     for d in durations:
         params = {**job(dt=1e-4, duration=d, reset=True, record=(), sweep={"I_e": currents}), "condition": f"d{d}"}
         parts[f"d{d}"] = run(params)
-    ds = gather_experiment("fi_curve", "fi", parts)
+    ds = gather_by_duration("fi_curve", "fi", parts)
     return analyse("fi_curve", ds, {})
 
 

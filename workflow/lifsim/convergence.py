@@ -46,9 +46,9 @@ def reference_dataset(params: dict) -> xr.Dataset:
         "V": (("time", "neuron"), res.traces["V"] * 1e3, {"long_name": "membrane potential", "units": "mV"}),
         "spike_time": (("spike",), res.spike_time * 1e3, {"long_name": "spike time", "units": "ms"}),
         "spike_count": (("neuron",), res.spike_counts().astype(np.int32),
-                        {"long_name": "number of spikes of each train", "sample_dimension": "spike"}),
+                        {"long_name": "number of spikes of each train", "units": "1", "sample_dimension": "spike"}),
     }, coords={"time": ("time", res.times * 1e3, {"long_name": "time", "units": "ms"}),
-               "neuron": ("neuron", np.arange(batch.n), {"long_name": "neuron index"})},
+               "neuron": ("neuron", np.arange(batch.n), {"long_name": "neuron index", "units": "1"})},
         attrs={"title": f"lifsim convergence reference: {params['case']}", "Conventions": "CF-1.10",
                "solver": "scipy.integrate.solve_ivp, DOP853, threshold events, reset at each event",
                **provenance.attributes(params)})
@@ -115,7 +115,8 @@ def measure_dataset(params: dict, reference: xr.Dataset | None) -> xr.Dataset:
     data = {name: (("dt",), np.asarray(errors, dtype=np.float64), {"long_name": long_name, "units": units})}
     if count_diff:
         data["spike_count_difference"] = (("dt",), np.asarray(count_diff, dtype=np.int32), {
-            "long_name": "spike count minus reference spike count (largest in magnitude over the neurons)"})
+            "long_name": "spike count minus reference spike count (largest in magnitude over the neurons)",
+            "units": "1"})
     return xr.Dataset(data, coords={"dt": ("dt", np.asarray(params["dts"]) * 1e3,
                                            {"long_name": "integration time step", "units": "ms"})},
                       attrs={"integrator": params["integrator"], "case": params["case"],

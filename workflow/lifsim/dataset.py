@@ -79,7 +79,8 @@ def job_variables(params: dict, result) -> dict:
     elif dim is not None:
         coords[dim] = ((dim,), np.asarray(batch["values"], dtype=np.int64),
                        {"long_name": {"trial": "trial number",
-                                      "neuron": "neuron index (row of the coupling matrix)"}[dim]}, {})
+                                      "neuron": "neuron index (row of the coupling matrix)"}[dim],
+                        "units": "1"}, {})
     data_vars = {}
     for name, trace in result.traces.items():
         dimension, long_name = TRACE_VARIABLES[name]
@@ -88,7 +89,7 @@ def job_variables(params: dict, result) -> dict:
     counts = result.spike_counts().astype(np.int32)
     recorded = params.get("record_spikes", True)
     data_vars["spike_count"] = (ndims, np.asarray(pick(counts)), {
-        "long_name": "number of spikes of each train",
+        "long_name": "number of spikes of each train", "units": "1",
         **({"sample_dimension": "spike"} if recorded else {"comment": "spike times were not recorded"})}, {})
     if recorded:
         data_vars["spike_time"] = _var(result.spike_time, ("spike",), "time", "spike time")
@@ -145,7 +146,7 @@ def _sweep_layout(params: dict, coords: dict):
     if per_point == 1:
         return ("point",), (lambda a: a), coords
     inner = params["batch"].get("inner", "neuron")
-    coords[inner] = ((inner,), np.arange(per_point), {"long_name": INNER_LONG_NAMES[inner]}, {})
+    coords[inner] = ((inner,), np.arange(per_point), {"long_name": INNER_LONG_NAMES[inner], "units": "1"}, {})
 
     def pick(a):
         a = np.asarray(a)

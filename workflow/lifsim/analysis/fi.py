@@ -18,7 +18,8 @@ def analyse_fi(ds: xr.Dataset, options: dict) -> xr.Dataset:
     analytic = analytical_rate(ds["I_e"].values, p["tau_m"], p["R_m"], p["E_m"], p["V_thr"], p["V_reset"],
                                p["t_ref"]) * 1e3   # 1/ms -> Hz
     rate = xr.DataArray(np.stack([isi, cnt]), dims=("estimator",) + dims,
-                        coords={"estimator": ["isi", "count"], **{d: ds[d] for d in dims}},
+                        coords={"estimator": ("estimator", ["isi", "count"], {"long_name": "rate estimator"}),
+                                **{d: ds[d] for d in dims}},
                         attrs={"long_name": "firing rate", "units": "Hz",
                                "comment": "isi: 1 / mean inter-spike interval, (count - 1) / (last - first) "
                                           "(0 with no spike, NaN with one). Under constant input the firing is "

@@ -1,4 +1,4 @@
-"""Pure functions on two spike trains (ms): lag and phase, locking, runaway, and the pre-spike shortfall."""
+"""Pure functions on spike trains (ms): lag and phase, locking, runaway, and the pre-spike shortfall."""
 from __future__ import annotations
 
 import numpy as np
@@ -55,14 +55,14 @@ def runaway_onset(trains, isi_max: float) -> float:
     return min(onsets) if onsets else np.nan
 
 
-def pair_state(trains, onset: float, locked: dict, duration: float) -> str:
-    """runaway > suppression > locked > not_locked (see lifsim.analysis.pair)."""
+def pair_state(trains, onset: float, locks: list[dict], duration: float) -> str:
+    """runaway > suppression > locked > not_locked (see lifsim.analysis.pair); ``locks``: one per follower."""
     if np.isfinite(onset):
         return "runaway"
     late = [int(np.sum(np.asarray(t) >= duration / 2)) for t in trains]
     if max(late) > 0 and min(late) < 0.5 * max(late):
         return "suppression"
-    return "locked" if locked["locked"] else "not_locked"
+    return "locked" if locks and all(lk["locked"] for lk in locks) else "not_locked"
 
 
 def shortfall(time: np.ndarray, V: np.ndarray, trains, V_thr: float) -> tuple[float, float]:

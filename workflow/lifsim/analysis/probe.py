@@ -1,10 +1,14 @@
 """The test-current step of each synaptic_response condition: R_in, tau_eff and the resting potential.
 
-Each condition has two passive probe jobs with its parameters: ``<cond>-hold``
-at the holding current and ``<cond>-step`` at holding + step (see
-``lifsim.kinds.synaptic_response``). The model is linear, so V_1 - V_0 is exactly
-the response to the step from rest, measured the way an electrophysiologist
-would: R_in = steady deflection / step, tau_eff from an exponential fit.
+Per condition two passive simulations on the same grid (no presynaptic
+spike): ``<cond>-hold`` at the condition's I_e and ``<cond>-step`` at I_e + step
+(see the synaptic_response kind). The model is linear without reset, so
+V_step - V_hold is exactly the response to the step from rest, measured the way
+an electrophysiologist would: R_in = steady deflection / step (the step: the
+step job's ``test_step`` parameter, else the difference of the two I_e), tau_eff
+from an exponential fit. Each dataset has dims ([swept parameters the passive response
+depends on], time); the results broadcast against the PSP's dims. (The older
+layout, one job ``<cond>`` of two neurons along ``I_e``, is read too.)
 """
 from __future__ import annotations
 
@@ -19,10 +23,13 @@ from . import theory
 # The exponential fit uses the samples where the remaining distance to the steady
 # deflection is between these fractions (well above the float32 noise of stored traces).
 FIT_RANGE = (0.1, 0.9)
+PASSIVE = ("tau_m", "R_m", "E_m", "E_exc", "E_inh", "g_exc", "g_inh")
 
 
 def fit_tau(t, response) -> float:
     """Time constant of ``response`` (rising or falling towards its last value) by a log-linear fit (units of t)."""
+    if not np.isfinite(response).all() or response[-1] == 0:
+        return float("nan")
     remaining = 1.0 - response / response[-1]
     use = (remaining >= FIT_RANGE[0]) & (remaining <= FIT_RANGE[1])
     if use.sum() < 3:
@@ -31,31 +38,47 @@ def fit_tau(t, response) -> float:
     return -1.0 / slope
 
 
-def measure(hold: xr.Dataset, stepped: xr.Dataset) -> dict:
-    """R_in (MOhm), tau_eff (ms), resting potential (mV) and the step response of one condition's probes."""
-    V0 = hold["V"].astype(np.float64)
+def pair_of(jobs: dict, cond: str) -> tuple[xr.Dataset, xr.Dataset]:
+    """(hold, step) datasets of a condition, the step one on the hold one's coordinates."""
+    if f"{cond}-hold" in jobs:
+        hold, step = jobs[f"{cond}-hold"], jobs[f"{cond}-step"]
+    else:                                   # one job, neurons 0 (hold) and 1 (hold + step) along I_e
+        hold, step = (jobs[cond].isel(I_e=i) for i in (0, 1))
+    return hold, step
+
+
+def measure(hold: xr.Dataset, step: xr.Dataset) -> dict:
+    """R_in (MOhm), tau_eff (ms), resting potential (mV), the step (nA) and the step response (mV)."""
+    V_hold = hold["V"].astype(np.float64)
+    dims = [d for d in V_hold.dims if d != "time"]
+    coords = {d: hold[d] for d in dims if d in hold.coords}
+    declared = json.loads(step.attrs["lifsim_params"]).get("test_step")   # a job's params (SI), if it says so
+    amplitude = (np.full(hold["I_e"].shape, units.to_display(declared, "current")) if declared is not None else
+                 np.asarray(step["I_e"].values, dtype=np.float64) - np.asarray(hold["I_e"].values, dtype=np.float64))
+    amp = xr.DataArray(amplitude, dims=hold["I_e"].dims, coords={d: hold[d] for d in hold["I_e"].dims})
+    response = V_hold.copy(data=step["V"].transpose(*V_hold.dims).values.astype(np.float64) - V_hold.values)
     t = hold["time"].values
-    step = units.to_display(json.loads(stepped.attrs["lifsim_params"])["test_step"], "current")   # nA
-    response = (stepped["V"].astype(np.float64).values - V0.values)   # mV
-    return {"step": step, "response": response, "time": t,
-            "input_resistance": float(response[-1] / step),   # mV / nA = MOhm
-            "tau_eff": fit_tau(t, response),
-            "rest_potential": float(V0.isel(time=-1))}
+    tau = xr.apply_ufunc(fit_tau, t, response, input_core_dims=[["time"], ["time"]], vectorize=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r_in = (response.isel(time=-1) / amp).where(amp != 0)
+    return {"step": amp, "response": response.drop_vars("time").rename(time="step_time"),
+            "input_resistance": r_in.drop_vars("time", errors="ignore"),   # mV / nA = MOhm
+            "tau_eff": tau.assign_coords(coords), "rest_potential": V_hold.isel(time=-1).drop_vars("time")}
 
 
-def expected(job: xr.Dataset) -> dict:
-    """The closed forms for the probe job's parameters (display units)."""
-    p = {k: theory.si(job[k]) for k in ("tau_m", "R_m", "E_m", "E_exc", "E_inh", "g_exc", "g_inh")}
-    hold = float(theory.si(job["I_e"]))
+def expected(hold: xr.Dataset) -> dict:
+    """The closed forms for the hold job's parameters (display units), as DataArrays."""
+    p = {k: theory.si_array(hold[k]) for k in PASSIVE}
+    current = theory.si_array(hold["I_e"])
     tau = theory.effective_tau(p["tau_m"], p["R_m"], p["g_exc"], p["g_inh"])
-    dt = float(job.attrs["dt_ms"]) * 1e-3
+    euler = hold.attrs["integrator"] == "euler"
+    fit = theory.euler_fitted_tau(tau, float(hold.attrs["dt_ms"]) * 1e-3) if euler else tau
     return {"input_resistance": units.to_display(theory.input_resistance(p["R_m"], p["g_exc"], p["g_inh"]),
                                                  "resistance"),
             "tau_eff": units.to_display(tau, "time"),
-            "tau_eff_expected_fit": units.to_display(theory.euler_fitted_tau(tau, dt), "time")
-            if job.attrs.get("integrator") == "euler" else units.to_display(tau, "time"),
+            "tau_eff_expected_fit": units.to_display(fit, "time"),
             "rest_potential": units.to_display(theory.effective_rest(p["E_m"], p["R_m"], p["g_exc"], p["E_exc"],
-                                                                     p["g_inh"], p["E_inh"], hold), "voltage")}
+                                                                     p["g_inh"], p["E_inh"], current), "voltage")}
 
 
 LABELS = {
@@ -68,30 +91,29 @@ LABELS = {
     "rest_potential": ("resting potential at the end of the test (neuron without the step)", "mV"),
     "rest_potential_theory": ("effective resting potential of the tonic conductances and holding current", "mV"),
     "test_step": ("amplitude of the test-current step", "nA"),
+    "test_step_response": ("V with the test step minus V without it", "mV"),
 }
+
+
+def probe_one(hold: xr.Dataset, step: xr.Dataset) -> xr.Dataset:
+    got, want = measure(hold, step), expected(hold)
+    data = {k: got[k] for k in ("input_resistance", "tau_eff", "rest_potential")}
+    data.update({f"{k}_theory": want[k] for k in ("input_resistance", "tau_eff", "rest_potential")})
+    data.update(tau_eff_expected_fit=want["tau_eff_expected_fit"], test_step=got["step"],
+                test_step_response=got["response"])
+    return xr.Dataset({k: xr.DataArray(v).reset_coords(drop=True) if not hasattr(v, "dims") else v.reset_coords(
+        drop=True) for k, v in data.items()})
 
 
 def analyse_probes(jobs: dict[str, xr.Dataset], conditions) -> xr.Dataset:
     """Per condition: measured and theoretical R_in, tau_eff, resting potential, and the step responses."""
-    rows = {}
-    for cond in conditions:
-        hold, stepped = jobs[f"{cond}-hold"], jobs[f"{cond}-step"]
-        got, want = measure(hold, stepped), expected(hold)
-        rows[str(cond)] = {**{k: got[k] for k in ("input_resistance", "tau_eff", "rest_potential")},
-                           **{f"{k}_theory": want[k] for k in ("input_resistance", "tau_eff", "rest_potential")},
-                           "tau_eff_expected_fit": want["tau_eff_expected_fit"], "test_step": got["step"],
-                           "_response": got["response"], "_time": got["time"]}
     names = [str(c) for c in conditions]
-    out = {}
+    parts = [probe_one(*pair_of(jobs, c)) for c in names]
+    out = xr.concat(parts, dim="condition", join="outer", coords="minimal", compat="override", fill_value=np.nan)
+    out = out.assign_coords(condition=names)
     for key, (long_name, unit) in LABELS.items():
-        out[key] = xr.DataArray([rows[c][key] for c in names], dims=("condition",),
-                                attrs={"long_name": long_name, "units": unit})
-    n = max(rows[c]["_time"].size for c in names)
-    response = np.full((len(names), n), np.nan)
-    for i, c in enumerate(names):
-        response[i, : rows[c]["_time"].size] = rows[c]["_response"]
-    longest = max(names, key=lambda c: rows[c]["_time"].size)
-    out["test_step_response"] = xr.DataArray(response, dims=("condition", "step_time"), attrs={
-        "long_name": "V with the test step minus V without it", "units": "mV"})
-    return xr.Dataset(out, coords={"condition": names, "step_time": ("step_time", rows[longest]["_time"], {
-        "long_name": "time since the test step", "units": "ms"})})
+        out[key].attrs = {"long_name": long_name, "units": unit}
+    longest = max(range(len(names)), key=lambda i: parts[i].sizes["step_time"])
+    step_time = pair_of(jobs, names[longest])[0]["time"].values
+    return out.assign_coords(step_time=("step_time", step_time, {"long_name": "time since the test step",
+                                                                  "units": "ms"}))

@@ -59,7 +59,8 @@ def analyse_synchrony(ds: xr.Dataset, options: dict) -> xr.Dataset:
         "rate": xr.DataArray(rate, dims=grid_dims, coords=coords, attrs={
             "long_name": "firing rate of neuron 0 in the second half of the run", "units": "Hz"}),
         "runaway": xr.DataArray(runaway.astype(np.int8), dims=grid_dims, coords=coords, attrs={
-            "long_name": "1 where a neuron of the pair fired on consecutive time steps (phase undefined)"}),
+            "long_name": "1 where a neuron of the pair fired on consecutive time steps (phase undefined)",
+            "units": "1"}),
     })
 
 

@@ -22,6 +22,14 @@ def si(var) -> np.ndarray | float:
     return float(values) if values.ndim == 0 else values
 
 
+def si_array(var):
+    """A dataset variable or coordinate (display units) as an SI DataArray with the same dims (no attrs)."""
+    _, power = units.UNITS[var.attrs["units"]]
+    out = var.astype(np.float64) * 10.0**power
+    out.attrs = {}
+    return out.reset_coords(drop=True)
+
+
 def leak_factor(R_m, g_exc, g_inh):
     """1 + R_m (g_exc + g_inh): how much the tonic conductances speed up and shrink the membrane."""
     return 1.0 + R_m * (np.asarray(g_exc) + np.asarray(g_inh))

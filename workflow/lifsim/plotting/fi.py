@@ -22,11 +22,12 @@ def plot_fi(ds, an, opts) -> dict:
     axes[0, 0].set_ylabel("firing rate (Hz)")
     axes[0, 0].legend(loc="upper left")
     fig.suptitle(RATE, fontsize=9)
-    dt_ms = next(iter(json.loads(ds.attrs["lifsim_params"]).values()))["dt"] * 1e3
-    return {"": fig, "_error": plot_errors(an, dt_ms, opts)}
+    jobs = list(json.loads(ds.attrs["lifsim_params"]).values())
+    on_grid = all(j["integrator"] == "euler" for j in jobs)       # exact: spike times inside the step
+    return {"": fig, "_error": plot_errors(an, jobs[0]["dt"] * 1e3, opts, on_grid)}
 
 
-def plot_errors(an, dt_ms, opts):
+def plot_errors(an, dt_ms, opts, on_grid: bool = True):
     fig, axes = new_figure(opts["width"], 3.6, 1, 2)
     I = an["I_e"].values
     rheo = float(an["rheobase_theory"])
@@ -35,7 +36,7 @@ def plot_errors(an, dt_ms, opts):
         for i, dur in enumerate(an["duration"].values):
             style = style_of(i)
             ax.plot(I, an["rate_error"].sel(estimator=est, duration=dur), lw=1.0, label=f"{dur:g} ms", **style)
-            if est == "isi" and i == 0:
+            if est == "isi" and i == 0 and on_grid:
                 ax.fill_between(I, -grid, grid, color="0.88", lw=0, label=r"$\pm r^2\,dt$ (spike times on the grid)")
             if est == "count":
                 q = float(an["count_quantum"].sel(duration=dur))

@@ -41,17 +41,58 @@ def _pair_axes(ax, ds, cond, title):
 
 
 def plot_pair(ds, an, opts) -> dict:
+    swept = [d for d in (an["state"].dims if "state" in an else an["shortfall_max"].dims) if d != "condition"]
+    full = an
+    if swept:                      # traces and long runs of the first sweep point; the sweep in its own figure
+        first = {d: 0 for d in swept}
+        ds, an = ds.isel(first), an.isel(first)
     conds = [str(c) for c in ds["condition"].values]
     base = "base" if "base" in conds else conds[0]
     fig, axes = new_figure(opts["width"], 3.0)
-    _pair_axes(axes[0, 0], ds, base, "Voltage traces of two synaptically coupled IF neurons")
+    n = ds.sizes.get("neuron", 1)
+    count = {1: "one", 2: "two"}.get(n, str(n))
+    _pair_axes(axes[0, 0], ds, base, f"Voltage traces of {count} synaptically coupled IF neuron{'s' if n > 1 else ''}")
     axes[0, 0].set_xlabel("time (ms)")
     axes[0, 0].legend(loc="lower right")
     out = {"": fig, "_variants": _grid(ds, an, opts, _variant_panel)}
     if "lag_time" in an:
         out["_lag"] = _grid(ds, an, opts, _lag_panel)
         out["_isi"] = _isi(ds, an, opts)
+    if swept and "state" in full:
+        out["_sweep"] = plot_sweep(full, opts)
     return out
+
+
+def plot_sweep(an, opts):
+    """Per swept parameter: each follower's locked phase and neuron 0's final rate, marked by the state."""
+    from ..analysis.cases import case_list, describe
+
+    swept = [d for d in an["state"].dims if d != "condition"]
+    states = an["state"].attrs["flag_meanings"].split()
+    markers = dict(zip(states, ["x", "o", "^", "s"]))
+    fig, axes = new_figure(opts["width"], 4.8, 2, len(swept), sharex="col")
+    for j, dim in enumerate(swept):
+        x = an[dim].values
+        for i, case in enumerate(case_list(an, [d for d in an["state"].dims if d != dim])):
+            c = an.sel(case)
+            style = style_of(i)
+            state = [states[int(s)] for s in c["state"].values]
+            for n in an["neuron"].values[1:]:
+                axes[0, j].plot(x, c["locked_phase"].sel(neuron=n).values, lw=0.8, color=style["color"],
+                                linestyle=style["linestyle"],
+                                label=f"{describe(an, case)}" + (f", neuron {n}" if an.sizes["neuron"] > 2 else ""))
+            axes[1, j].plot(x, c["final_rate"].values, lw=0.8, **style)
+            for k, name in enumerate(state):
+                for row, values in ((0, c["locked_phase"].values[..., 1:][k]), (1, [c["final_rate"].values[k]])):
+                    axes[row, j].plot([x[k]] * len(np.atleast_1d(values)), np.atleast_1d(values), markers[name],
+                                      color=style["color"], ms=4)
+        axes[1, j].set_xlabel(f"{dim} ({an[dim].attrs.get('units', '')})")
+    for name, m in markers.items():
+        axes[0, 0].plot([], [], m, color="grey", label=name.replace("_", " "))
+    axes[0, 0].set_ylabel("phase in neuron 0's cycle")
+    axes[1, 0].set_ylabel("final rate of neuron 0 (Hz)")
+    axes[0, 0].legend(loc="best", fontsize=6)
+    return fig
 
 
 def _grid(ds, an, opts, draw):
@@ -81,11 +122,19 @@ def _variant_panel(ax, ds, an, cond, t_ref):
 
 def _lag_panel(ax, ds, an, cond, t_ref):
     sel = an.sel(condition=cond)
-    t, lag, period = sel["lag_time"].values, sel["spike_time_difference"].values, sel["period"].values
-    ok = np.isfinite(t)
-    ax.fill_between(t[ok], -period[ok] / 2, period[ok] / 2, color="0.88", lw=0, step="post",
-                    label=r"$\pm$ half the period of neuron 0")
-    ax.plot(t[ok], lag[ok], ".", ms=2, color=style_of(0)["color"], label="neuron 1 - nearer spike of neuron 0")
+    followers = [int(n) for n in an["neuron"].values[1:]]
+    if followers:
+        band = sel.sel(neuron=followers[0])
+        t, period = band["lag_time"].values, band["period"].values
+        ok = np.isfinite(t)
+        ax.fill_between(t[ok], -period[ok] / 2, period[ok] / 2, color="0.88", lw=0, step="post",
+                        label=r"$\pm$ half the period of neuron 0")
+    for i, n in enumerate(followers):
+        one = sel.sel(neuron=n)
+        t, lag = one["lag_time"].values, one["spike_time_difference"].values
+        ok = np.isfinite(t)
+        ax.plot(t[ok], lag[ok], ".", ms=2, color=style_of(i)["color"],
+                label=f"neuron {n} - nearer spike of neuron 0")
     onset = float(sel["runaway_onset"])
     if np.isfinite(onset):
         ax.axvline(onset, color=style_of(1)["color"], lw=0.8, linestyle="--", label="runaway onset")
@@ -102,9 +151,10 @@ def _state(an, cond) -> str:
     if name == "runaway":
         return f"runaway from {float(sel['runaway_onset']):.1f} ms"
     if name == "locked":
-        return f"locked, phase {float(sel['locked_phase']):.2f}, {float(sel['final_rate']):.0f} Hz"
-    counts = sel["spike_count_long"].values
-    return f"{name.replace('_', ' ')} ({counts[0]} vs {counts[1]} spikes)"
+        phases = ", ".join(f"{float(p):.2f}" for p in sel["locked_phase"].values[1:])
+        return f"locked, phase {phases}, {float(sel['final_rate']):.0f} Hz"
+    counts = " vs ".join(str(int(n)) for n in sel["spike_count_long"].values)
+    return f"{name.replace('_', ' ')} ({counts} spikes)"
 
 
 def _isi(ds, an, opts):

@@ -5,6 +5,7 @@ import json
 import math
 
 from .. import units
+from ..analysis.cases import case_list  # noqa: F401 - re-exported for the summaries
 from ..params import NEURON_PARAMS
 
 
@@ -39,6 +40,25 @@ def job_params(ds) -> dict:
     """The resolved parameters of the experiment's jobs (job name -> params, SI)."""
     params = json.loads(ds.attrs["lifsim_params"])
     return {name: p.get("job", p) for name, p in params.items()}  # a convergence job holds its run in "job"
+
+
+def condition_params(ds) -> dict:
+    """The resolved parameters of one job per condition (or f-I duration label): label -> params."""
+    out = {}
+    for p in job_params(ds).values():
+        out.setdefault(p.get("label", p["condition"]), p)
+    return out
+
+
+def integrator_of(ds) -> str:
+    """The integrator of the experiment's jobs ('euler', 'exact'; 'mixed' if they differ)."""
+    names = {p["integrator"] for p in job_params(ds).values()}
+    return names.pop() if len(names) == 1 else "mixed"
+
+
+def dt_ms(ds) -> float:
+    """The time step of the experiment's jobs (ms)."""
+    return next(iter(job_params(ds).values()))["dt"] * 1e3
 
 
 def parameters_rst(params: dict, title: str) -> str:

@@ -1,7 +1,7 @@
 """Summary of the f-I curve: rheobase against theory, each estimator's error against the analytical rate."""
 from __future__ import annotations
 
-from .common import clean, num, table
+from .common import clean, dt_ms, integrator_of, num, table
 
 
 def summary(ds, an) -> tuple[dict, str]:
@@ -28,14 +28,23 @@ def summary(ds, an) -> tuple[dict, str]:
     measured["count_quantum"] = {f"{d:g} ms": float(an["count_quantum"].sel(duration=d)) for d in durations}
     isi = [float(an["max_abs_error"].sel(estimator="isi", duration=d)) for d in durations]
     top = float(an["rate_analytical"].max())
-    dt = _dt_ms(ds)
-    text.append(
-        "**1 / mean ISI**: largest error " + " and ".join(f"{num(e, 2)} Hz ({d:g} ms)" for e, d in zip(isi, durations))
-        + " above rheobase: it does not improve with the duration, because it is not a sampling error. Spike times "
-        f"sit on the {num(dt, 2)} ms grid, so each interval is off by up to about one step: a rate error up to about "
-        f"rate^2 dt = {num(top ** 2 * dt * 1e-3, 2)} Hz at the top rate of {num(top, 1)} Hz. "
-        "The ISI estimator is exact "
-        "for periodic firing once two spikes exist, up to this time step.")
+    dt = dt_ms(ds)
+    integrator = integrator_of(ds)
+    lead = ("**1 / mean ISI**: largest error " + " and ".join(f"{num(e, 2)} Hz ({d:g} ms)"
+                                                               for e, d in zip(isi, durations)) + " above rheobase")
+    rel = float(an["max_rel_error"].sel(estimator="isi").max())
+    steady = len(isi) < 2 or max(isi) - min(isi) <= 0.5 * max(isi)
+    if integrator == "euler":
+        text.append(lead + (": it does not improve with the duration, because it is not a sampling error" if steady
+                            and len(isi) > 1 else "") + f". Spike times sit on the {num(dt, 2)} ms grid, so each "
+                    "interval is off by up to about one step: a rate error up to about "
+                    f"rate^2 dt = {num(top ** 2 * dt * 1e-3, 2)} Hz at the top rate of {num(top, 1)} Hz. The ISI "
+                    "estimator is exact for periodic firing once two spikes exist, up to this time step.")
+    else:
+        text.append(lead + f". The {integrator} integrator places each spike at its crossing inside the "
+                    f"{num(dt, 2)} ms step rather than on the grid; the largest relative error is {rel:.2g}"
+                    + (", rounding: the ISI estimator is exact for periodic firing once two spikes exist."
+                       if rel < 1e-9 else "."))
     cnt = [(d, float(an["max_abs_error"].sel(estimator="count", duration=d)),
             float(an["count_quantum"].sel(duration=d))) for d in durations]
     text.append(
@@ -47,9 +56,3 @@ def summary(ds, an) -> tuple[dict, str]:
     header = ["estimator", "duration (ms)", "max abs error (Hz)", "mean abs error (Hz)", "max rel error (%)",
               "1 / duration (Hz)"]
     return measured, "\n\n".join(text + [table(header, rows)])
-
-
-def _dt_ms(ds) -> float:
-    from .common import job_params
-
-    return next(iter(job_params(ds).values()))["dt"] * 1e3
