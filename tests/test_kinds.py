@@ -41,7 +41,8 @@ def test_each_registered_kind_declares_its_stages_figures_and_keys(name):
     assert kind.name == name and kind.description
     for stage in ("simulate", "gather", "analyse", "summarise", "plot"):
         assert callable(kind.stage(stage)), stage
-    assert kind.figures and all((REPO / "workflow" / "report" / f).is_file() for f in kind.figures.values() if f)
+    captions = {**kind.figures, **kind.sweep_figures}
+    assert kind.figures and all((REPO / "workflow" / "report" / f).is_file() for f in captions.values() if f)
     shared = full_schema()["definitions"]["experiment_keys"]["properties"]
     assert all(key in shared or key in kind.schema for key in kind.keys), name
 

@@ -147,7 +147,8 @@ def figure_files(experiment):
 
 def caption(kind, suffix):
     """The report caption of a figure: the file the kind names under workflow/report/, or the generic one."""
-    name = kinds.get(kind).figures[suffix]
+    kind = kinds.get(kind)
+    name = {**kind.figures, **kind.sweep_figures}[suffix]
     return f"../report/{name}" if name else "../report/figure.rst"
 
 

@@ -48,6 +48,7 @@ class Kind:
     analyse: str
     plot: str
     figures: dict[str, str]                 # file stem suffix -> report caption file (workflow/report/), "" generic
+    sweep_figures: dict[str, str] = field(default_factory=dict)  # figures drawn only when it has a sweep
     analysis_jobs: Callable = no_jobs       # (name, exp, common, path, jobs) -> {job name: params}
     job_inputs: Callable = no_inputs        # job name -> names of the jobs whose datasets it reads
     gathered: Callable | None = None        # {job name: params} -> names the gather reads (default: all)
@@ -64,3 +65,7 @@ class Kind:
     def stage_module(self, name: str) -> str:
         """The module that holds stage ``name``'s function (for the rules' code inputs)."""
         return getattr(self, name).split(":")[0]
+
+    def figures_of(self, exp: dict) -> dict[str, str]:
+        """The figures an experiment of this kind draws (``exp``: its config): the sweep ones with a sweep."""
+        return {**self.figures, **(self.sweep_figures if exp.get("sweep") else {})}

@@ -60,6 +60,7 @@ KIND = Kind(
     analyse="lifsim.analysis.pair:analyse_pair",
     summarise="lifsim.summary.pair:summary",
     plot="lifsim.plotting.pair:plot_pair",
+    sweep_figures={"_sweep": "coupled_pair_sweep.rst"},
     figures={"": "coupled_pair.rst", "_variants": "coupled_pair_variants.rst", "_lag": "coupled_pair_lag.rst",
              "_isi": "coupled_pair_isi.rst"},
     analysis_options=("lock_tolerance", "runaway_isi"),

@@ -42,5 +42,6 @@ KIND = Kind(
     analyse="lifsim.analysis.trains:analyse_trials",
     summarise="lifsim.summary.trials:summary",
     plot="lifsim.plotting.trials:plot_trials",
+    sweep_figures={"_sweep": "initial_conditions_sweep.rst"},
     figures={"": "initial_conditions.rst"},
 )

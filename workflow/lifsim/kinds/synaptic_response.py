@@ -74,6 +74,7 @@ KIND = Kind(
     analyse="lifsim.analysis.synaptic:analyse_synaptic",
     summarise="lifsim.summary.synaptic:summary",
     plot="lifsim.plotting.synaptic:plot_synaptic",
+    sweep_figures={"_sweep": "synaptic_response_sweep.rst"},
     figures={"": "synaptic_response.rst", "_test_step": "synaptic_response_test_step.rst"},
     schema={"test_step": {
         "type": "object", "additionalProperties": False,
