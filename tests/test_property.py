@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 import lifsim
 from lifsim.config import ConfigError
 
-N_EXAMPLES = 200
+# at least 200 in all: 34 configs of each of the 6 kinds (one test per kind, so that workers share them)
+KINDS = ["synaptic_response", "initial_conditions", "fi_curve", "coupled_pair", "pair_grid", "convergence"]
+N_EXAMPLES = 34
 RECORDABLE = ["V", "I_m", "I_syn", "g_syn", "x"]
 
 
@@ -55,9 +57,7 @@ def conditions(draw, exclude=()):
 
 
 @st.composite
-def experiment(draw):
-    kind = draw(st.sampled_from(["synaptic_response", "initial_conditions", "fi_curve", "coupled_pair",
-                                 "pair_grid", "convergence"]))
+def experiment(draw, kind):
     duration = draw(between(5, 40, "ms"))
     exp: dict = {"kind": kind}
     if kind == "convergence":
@@ -97,7 +97,7 @@ def experiment(draw):
 
 
 @st.composite
-def configs(draw):
+def configs(draw, kind):
     e_m = draw(st.floats(-85, -65))
     thr = e_m + draw(st.floats(5, 35))
     return {
@@ -109,16 +109,18 @@ def configs(draw):
                    "g_star": draw(PARAMS["g_star"]), "E_syn": draw(PARAMS["E_syn"]), "E_exc": "0 mV",
                    "E_inh": "-100 mV", "g_exc": draw(PARAMS["g_exc"]), "g_inh": draw(PARAMS["g_inh"]),
                    "I_e": draw(PARAMS["I_e"])},
-        "experiments": {"x": draw(experiment())},
+        "experiments": {"x": draw(experiment(kind))},
         "figures": {"formats": ["png"], "dpi": 30, "width": 4.0},
     }
 
 
 @pytest.mark.property
+@pytest.mark.parametrize("kind", KINDS)
 @settings(max_examples=N_EXAMPLES, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
-@given(configs())
-def test_a_config_that_validates_runs_to_its_figures(cfg):
+@given(data=st.data())
+def test_a_config_that_validates_runs_to_its_figures(kind, data):
+    cfg = data.draw(configs(kind))
     try:
         study = lifsim.load(cfg)
     except ConfigError:
