@@ -1,14 +1,37 @@
-"""The only module that touches disk: atomic NetCDF writes, safe reads, logging to a job's log file."""
+"""The only module that touches disk: atomic, durable, checksummed NetCDF writes; checked reads; job logs.
+
+Every NetCDF variable lifsim writes (except scalars, which HDF5 stores
+contiguously and cannot checksum) carries an HDF5 Fletcher-32 checksum per
+chunk, so a flipped byte fails the read; :func:`read_dataset` and
+:func:`check_netcdf` turn that, a truncated file or a file that is not NetCDF
+into one :class:`IntegrityError` naming the file and how to regenerate it.
+"""
 from __future__ import annotations
 
 import contextlib
 import glob
 import logging
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 ENGINE = "netcdf4"
+CHECKSUM = {"fletcher32": True}   # netCDF4's own option: HDF5 Fletcher-32 per chunk, checked on every read
+
+
+class IntegrityError(OSError):
+    """A lifsim file that cannot be trusted: a checksum fails, it is truncated, or it is not NetCDF."""
+
+    def __init__(self, path, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"damaged file {self.path} ({reason}); regenerate it: "
+                         f"{regenerate_command(self.path)} (or delete it and run snakemake again)")
+
+
+def regenerate_command(path) -> str:
+    """The command that makes ``path`` again (and, through it, everything downstream)."""
+    return f"snakemake -c4 --forcerun {path}"
 
 
 @contextlib.contextmanager
@@ -33,15 +56,29 @@ def atomic_path(path: str | os.PathLike):
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
+        _fsync(tmp, os.O_RDONLY)          # the bytes reach the disk before the name does
         os.replace(tmp, path)
+        _fsync(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))   # and so does the rename
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
 
 
+def _fsync(path, flags: int) -> None:
+    fd = os.open(path, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_dataset(ds, path) -> None:
-    """Write ``ds`` to NetCDF-4 atomically (netcdf4 engine; encodings set on the variables)."""
+    """Write ``ds`` to NetCDF-4 atomically (netcdf4 engine; encodings set on the variables, plus checksums)."""
+    ds = ds.copy(deep=False)
+    for var in ds.variables.values():
+        if var.ndim:                     # HDF5 cannot checksum a scalar (contiguous storage)
+            var.encoding = {**var.encoding, **CHECKSUM}
     with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, engine=ENGINE)
 
@@ -68,7 +105,8 @@ def write_variables(content: dict, path) -> None:
                 data = np.asarray(data, dtype=encoding.get("dtype", np.asarray(data).dtype))
                 var = nc.createVariable(name, data.dtype, dims, zlib=encoding.get("zlib", False),
                                         complevel=encoding.get("complevel", 4),
-                                        shuffle=encoding.get("shuffle", True), fill_value=False)
+                                        shuffle=encoding.get("shuffle", True), fill_value=False,
+                                        fletcher32=bool(dims))
                 linked = [c for c in aux if c != name and set(content["coords"][c][0]) <= set(dims) and
                           name in content["data_vars"]]
                 var.setncatts({**attrs, **({"coordinates": " ".join(linked)} if linked else {})})
@@ -77,10 +115,59 @@ def write_variables(content: dict, path) -> None:
 
 
 def read_dataset(path):
-    """Load a whole dataset into memory and close the file (times stay plain floats)."""
+    """Load a whole dataset into memory and close the file (times stay plain floats).
+
+    Every checksum is checked on the way; a damaged file raises :class:`IntegrityError`.
+    """
     import xarray as xr
 
-    return xr.load_dataset(path, engine=ENGINE, decode_timedelta=False)
+    with _damage_as_integrity_error(path):
+        return xr.load_dataset(path, engine=ENGINE, decode_timedelta=False)
+
+
+def check_netcdf(path, memory: bytes | None = None) -> int:
+    """Read every variable of a lifsim NetCDF file (from disk, or ``memory`` holding its bytes).
+
+    Returns the number of variables read. Raises :class:`IntegrityError` when a
+    checksum fails, the file is truncated or not NetCDF, or a variable that HDF5
+    could checksum carries none (not written by this lifsim: nothing would catch damage).
+    """
+    import netCDF4
+
+    with _damage_as_integrity_error(path):
+        with netCDF4.Dataset(str(path), "r", memory=memory) as nc:
+            count = 0
+            for group in _groups(nc):
+                for var in group.variables.values():
+                    if var.ndim and var.size and not var.filters().get("fletcher32"):
+                        raise IntegrityError(path, f"variable {var.name!r} has no checksum")
+                    var.set_auto_maskandscale(False)
+                    var[...]
+                    count += 1
+            return count
+
+
+def _groups(group):
+    yield group
+    for child in group.groups.values():
+        yield from _groups(child)
+
+
+@contextlib.contextmanager
+def _damage_as_integrity_error(path):
+    try:
+        yield
+    except (IntegrityError, FileNotFoundError):
+        raise
+    except (OSError, RuntimeError, ValueError, IndexError, KeyError) as exc:
+        raise IntegrityError(path, _reason(exc, path)) from None
+
+
+def _reason(exc: BaseException, path) -> str:
+    text = " ".join(str(exc).replace(f": {str(path)!r}", "").split()) or type(exc).__name__
+    if "HDF error" in text:
+        text += ": a checksum failed or the file is truncated"
+    return text[:200]
 
 
 def write_text(text: str, path) -> None:
@@ -105,6 +192,10 @@ def job_log(path):
     log = log_to(path)
     try:
         yield log
+    except IntegrityError as exc:        # a damaged input: one line, no traceback
+        log.error("job failed: %s", exc)
+        sys.stderr.write(f"\nlifsim: {exc}\n\n")
+        raise SystemExit(1) from None
     except BaseException as exc:
         log.exception("job failed: %s: %s", type(exc).__name__, exc)
         raise
