@@ -1,4 +1,5 @@
 """Config loading, validation and resolution (pure Python; imported at DAG-build time)."""
+from .bounds import check_bounds
 from .errors import ConfigError
 from .experiments import FIGURES, KINDS, plan
 from .loader import load_yaml, load_yaml_text
@@ -20,6 +21,7 @@ def load_merged(paths, overrides: dict | None = None) -> dict:
     for path in paths:
         merged.update(load_yaml(path))
     merged.update(overrides or {})
+    check_bounds(merged)
     validate_structure(merged)
     return merged
 
