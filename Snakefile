@@ -22,6 +22,7 @@ include: "workflow/rules/analyse.smk"
 include: "workflow/rules/plot.smk"
 include: "workflow/rules/convergence.smk"
 include: "workflow/rules/archive.smk"
+include: "workflow/rules/handlers.smk"
 
 
 # Cheap steps run inside the main snakemake process, not as cluster jobs (no effect on a local run);

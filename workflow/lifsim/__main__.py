@@ -1,6 +1,7 @@
 """Command line of lifsim (``python -m lifsim ...`` or, once installed, ``lifsim ...``).
 
     lifsim verify ARCHIVE          check a dataset archive (.tar or extracted folder) against its MANIFEST
+    lifsim verify --deep ARCHIVE   ... and read every NetCDF file in it back in full (its own checksums)
     lifsim extract ARCHIVE [DEST]  unpack an archive safely into DEST (default: here), then verify it
 
 Exit status: 0 all good; 1 missing, extra or corrupted files (each named); 2 nothing could be checked.
@@ -16,6 +17,7 @@ def main(argv=None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     verify = commands.add_parser("verify", help="check every file of an archive against its MANIFEST")
     verify.add_argument("archive", help="results/archive/lifsim-<hash>.tar, or a folder it was extracted to")
+    verify.add_argument("--deep", action="store_true", help="also read every NetCDF file back in full")
     extract = commands.add_parser("extract", help="unpack an archive safely, then verify it")
     extract.add_argument("archive", help="an archive .tar file")
     extract.add_argument("dest", nargs="?", default=".", help="folder to unpack into (default: here)")
@@ -29,7 +31,7 @@ def main(argv=None) -> int:
             print(f"extracted {args.archive} to {folder}")
             report = bundle.verify(folder)
         else:
-            report = bundle.verify(args.archive)
+            report = bundle.verify(args.archive, deep=args.deep)
     except (ArchiveError, OSError) as exc:
         print(f"lifsim {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -78,7 +78,8 @@ def write_dataset(ds, path) -> None:
     ds = ds.copy(deep=False)
     for var in ds.variables.values():
         if var.ndim:                     # HDF5 cannot checksum a scalar (contiguous storage)
-            var.encoding = {**var.encoding, **CHECKSUM}
+            kept = {k: v for k, v in var.encoding.items() if k != "contiguous"}   # a checksum needs chunks
+            var.encoding = {**kept, **CHECKSUM}
     with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, engine=ENGINE)
 
@@ -125,12 +126,13 @@ def read_dataset(path):
         return xr.load_dataset(path, engine=ENGINE, decode_timedelta=False)
 
 
-def check_netcdf(path, memory: bytes | None = None) -> int:
+def check_netcdf(path, memory: bytes | None = None, require_checksums: bool = True) -> int:
     """Read every variable of a lifsim NetCDF file (from disk, or ``memory`` holding its bytes).
 
     Returns the number of variables read. Raises :class:`IntegrityError` when a
-    checksum fails, the file is truncated or not NetCDF, or a variable that HDF5
-    could checksum carries none (not written by this lifsim: nothing would catch damage).
+    checksum fails, the file is truncated or not NetCDF, or (``require_checksums``)
+    a variable that HDF5 could checksum carries none (written before lifsim
+    checksummed its files: damage to it could go unnoticed).
     """
     import netCDF4
 
@@ -139,8 +141,9 @@ def check_netcdf(path, memory: bytes | None = None) -> int:
             count = 0
             for group in _groups(nc):
                 for var in group.variables.values():
-                    if var.ndim and var.size and not var.filters().get("fletcher32"):
-                        raise IntegrityError(path, f"variable {var.name!r} has no checksum")
+                    if require_checksums and var.ndim and var.size and not var.filters().get("fletcher32"):
+                        raise IntegrityError(path, f"variable {var.name!r} has no checksum (written before "
+                                             "lifsim checksummed its files)")
                     var.set_auto_maskandscale(False)
                     var[...]
                     count += 1
@@ -184,6 +187,18 @@ def save_figure(fig, path, dpi: int) -> None:
                 "svg": {"Date": None}}.get(fmt, {})
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
+
+
+def logged_warnings(folder, since: float) -> list[tuple[str, str]]:
+    """``(log file, line)`` for each WARNING line in ``folder/**/*.log`` written at or after ``since`` (epoch s)."""
+    found = []
+    for log in sorted(Path(folder).rglob("*.log")):
+        with contextlib.suppress(OSError):
+            if log.stat().st_mtime < since:
+                continue
+            with open(log, encoding="utf-8", errors="replace") as f:
+                found += [(str(log), line.strip()) for line in f if line.startswith("WARNING")]
+    return found
 
 
 @contextlib.contextmanager

@@ -8,13 +8,20 @@ ARCHIVE_NAME = archive_name(RESOLVED_CONFIG)
 ARCHIVE_CODE = SHARED_CODE + _code("archive/*.py")
 
 
+def archive_report(wildcards):
+    """The HTML report (made by `snakemake --report results/report.html`, not by a rule), when it exists."""
+    return ["results/report.html"] if Path("results/report.html").is_file() else []
+
+
 rule archive:
     input:
         code=ARCHIVE_CODE,
         config=CONFIG_FILES,
         datasets=expand("results/datasets/{experiment}.nc", experiment=EXPERIMENTS),
         analysis=expand("results/analysis/{experiment}.nc", experiment=EXPERIMENTS),
+        summaries=expand("results/summaries/{experiment}.{ext}", experiment=EXPERIMENTS, ext=["rst", "json"]),
         figures=ALL_FIGURES,
+        report=archive_report,
     output:
         archive=f"results/archive/{ARCHIVE_NAME}.tar",
     params:
