@@ -42,7 +42,7 @@ def check_bounds(data, path: str = "") -> None:
         if isinstance(value, dict):
             for key, item in reversed(list(value.items())):
                 if isinstance(key, str):
-                    _check_text(key, join(where, shown(key)), "key")
+                    _check_text(key, where, "a key")
                 stack.append((join(where, key), item, depth + 1))
         elif isinstance(value, list):
             stack.extend((join(where, i), item, depth + 1) for i, item in reversed(list(enumerate(value))))
