@@ -168,6 +168,8 @@ def _damage_as_integrity_error(path):
 
 def _reason(exc: BaseException, path) -> str:
     text = " ".join(str(exc).replace(f": {str(path)!r}", "").split()) or type(exc).__name__
+    if isinstance(exc, OSError) and exc.strerror:
+        text = " ".join(exc.strerror.split())          # without "[Errno -101]" and the file name
     if "HDF error" in text:
         text += ": a checksum failed or the file is truncated"
     return text[:200]
