@@ -198,3 +198,42 @@ def test_science_warnings_of_the_run_are_listed_at_its_end(run_copy):
     assert line.endswith("(results/logs/simulate_analysis_job/coupled_pair/strong_coupling.log)")
     again = snakemake(run_copy, "-c1", job)
     assert "science warning" not in again.stderr
+
+
+def test_a_flipped_scalar_value_is_caught_by_its_digest(tmp_path):
+    ds = xr.Dataset({"a": ("t", np.linspace(0, 1, 100)), "I_e": 3.5, "label": "abc"}, coords={"t": np.arange(100.)})
+    path = tmp_path / "s.nc"
+    io.write_dataset(ds, path)
+    xr.testing.assert_identical(io.read_dataset(path), ds)     # the digest attribute describes the file only
+    data = bytearray(path.read_bytes())
+    raw = np.float64(3.5).tobytes()
+    assert data.count(raw) == 1
+    data[data.find(raw) + 1] ^= 0x01                            # 3.5 -> 3.5000000000000004
+    path.write_bytes(bytes(data))
+    with pytest.raises(io.IntegrityError, match="scalar variables do not match their checksum"):
+        io.check_netcdf(path)
+
+
+@pytest.mark.pipeline
+@pytest.mark.parametrize("rel", [SIM, DATASET, "results/analysis/fi_curve.nc"])
+def test_any_flipped_bit_is_caught_or_changes_nothing_a_reader_sees(tiny_run, tmp_path, rel):
+    """About 500 single-bit flips spread over the file: each fails check_netcdf, or lands in unused bytes."""
+    original = (tiny_run / rel).read_bytes()
+    reference = xr.load_dataset(tiny_run / rel)
+    path = tmp_path / "f.nc"
+    silent = []
+    for at in range(3, len(original), max(1, len(original) // 500)):
+        path.write_bytes(flip_bit(original, at))
+        try:
+            io.check_netcdf(path)
+        except io.IntegrityError:
+            continue
+        got = xr.load_dataset(path)
+        same = got.identical(reference) and all(got[v].attrs == reference[v].attrs for v in reference.variables)
+        if not same:
+            silent.append(at)
+    assert not silent, f"flips at {silent[:10]} changed the content unnoticed"
+
+
+def flip_bit(data: bytes, at: int) -> bytes:
+    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1:]

@@ -1,10 +1,12 @@
 """The only module that touches disk: atomic, durable, checksummed NetCDF writes; checked reads; job logs.
 
-Every NetCDF variable lifsim writes (except scalars, which HDF5 stores
-contiguously and cannot checksum) carries an HDF5 Fletcher-32 checksum per
-chunk, so a flipped byte fails the read; :func:`read_dataset` and
-:func:`check_netcdf` turn that, a truncated file or a file that is not NetCDF
-into one :class:`IntegrityError` naming the file and how to regenerate it.
+Every array variable lifsim writes carries an HDF5 Fletcher-32 checksum per
+chunk, so a flipped byte fails the read. HDF5 cannot checksum a scalar
+variable (it is never chunked), so the SHA-256 of all scalar values goes in the
+global attribute ``lifsim_scalars_sha256``, which :func:`check_netcdf` checks.
+:func:`read_dataset` and :func:`check_netcdf` turn a failed checksum, a
+truncated file or a file that is not NetCDF into one :class:`IntegrityError`
+naming the file and how to regenerate it.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from pathlib import Path
 
 ENGINE = "netcdf4"
 CHECKSUM = {"fletcher32": True}   # netCDF4's own option: HDF5 Fletcher-32 per chunk, checked on every read
+SCALARS_DIGEST = "lifsim_scalars_sha256"   # global attribute: SHA-256 of the scalar variables' values
 
 
 class IntegrityError(OSError):
@@ -76,12 +79,14 @@ def _fsync(path, flags: int) -> None:
 def write_dataset(ds, path) -> None:
     """Write ``ds`` to NetCDF-4 atomically (netcdf4 engine; encodings set on the variables, plus checksums)."""
     ds = ds.copy(deep=False)
+    ds.attrs.pop(SCALARS_DIGEST, None)   # recomputed from what is written
     for var in ds.variables.values():
         if var.ndim:                     # HDF5 cannot checksum a scalar (contiguous storage)
             kept = {k: v for k, v in var.encoding.items() if k != "contiguous"}   # a checksum needs chunks
             var.encoding = {**kept, **CHECKSUM}
     with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, engine=ENGINE)
+        _seal_scalars(tmp)
 
 
 def write_variables(content: dict, path) -> None:
@@ -113,6 +118,7 @@ def write_variables(content: dict, path) -> None:
                 var.setncatts({**attrs, **({"coordinates": " ".join(linked)} if linked else {})})
                 if data.size:
                     var[...] = data
+        _seal_scalars(tmp)
 
 
 def read_dataset(path):
@@ -123,7 +129,37 @@ def read_dataset(path):
     import xarray as xr
 
     with _damage_as_integrity_error(path):
-        return xr.load_dataset(path, engine=ENGINE, decode_timedelta=False)
+        ds = xr.load_dataset(path, engine=ENGINE, decode_timedelta=False)
+    ds.attrs.pop(SCALARS_DIGEST, None)   # it describes the file, not the data (check_netcdf checks it)
+    return ds
+
+
+def _scalars_digest(nc) -> str | None:
+    """SHA-256 of every scalar variable's name, type and stored bytes (None when there is none)."""
+    import hashlib
+
+    import numpy as np
+
+    scalars = sorted((name, var) for name, var in nc.variables.items() if var.ndim == 0)
+    if not scalars:
+        return None
+    digest = hashlib.sha256()
+    for name, var in scalars:
+        var.set_auto_maskandscale(False)
+        value = var[...]
+        raw = str(value).encode("utf-8") if var.dtype is str else np.asarray(value).tobytes()
+        digest.update(f"{name}\0{var.dtype}\0{len(raw)}\0".encode("utf-8") + raw)
+    return digest.hexdigest()
+
+
+def _seal_scalars(path) -> None:
+    """Store the digest of the scalar variables of the file just written at ``path`` in its attributes."""
+    import netCDF4
+
+    with netCDF4.Dataset(str(path), "a") as nc:
+        digest = _scalars_digest(nc)
+        if digest is not None:
+            nc.setncattr(SCALARS_DIGEST, digest)
 
 
 def check_netcdf(path, memory: bytes | None = None, require_checksums: bool = True) -> int:
@@ -147,6 +183,10 @@ def check_netcdf(path, memory: bytes | None = None, require_checksums: bool = Tr
                     var.set_auto_maskandscale(False)
                     var[...]
                     count += 1
+            stored = nc.getncattr(SCALARS_DIGEST) if SCALARS_DIGEST in nc.ncattrs() else None
+            if (stored is not None or require_checksums) and stored != _scalars_digest(nc):
+                raise IntegrityError(path, "the scalar variables do not match their checksum "
+                                     f"({SCALARS_DIGEST})" if stored else f"no {SCALARS_DIGEST} checksum")
             return count
 
 
