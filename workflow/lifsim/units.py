@@ -112,7 +112,7 @@ def _check_text(text: str, expected: str, dimension: str) -> None:
     number = re.match(r"\s*([-+]?[0-9.eE+-]*)", text).group(1)
     if len(number) > MAX_NUMBER:
         raise UnitError(f"expected {expected} with a number of at most {MAX_NUMBER} characters, got a "
-                        f"{len(number)}-character number in {text[:60]!r}…")
+                        f"{len(number)}-character number in {text[:60]!r}{'…' if len(text) > 60 else ''}")
 
 
 def _base_unit(dimension: str) -> str:

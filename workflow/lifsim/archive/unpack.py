@@ -42,8 +42,8 @@ def extract(archive, dest, max_bytes: int = MAX_BYTES, max_members: int = MAX_ME
     try:
         with tarfile.open(archive, "r:*") as tar:
             compressed = not _plain_tar(archive)
-            budget = min(max_bytes, FREE_BYTES + MAX_RATIO * archive.stat().st_size) if compressed else max_bytes
-            members = _checked_members(tar, dest, budget, max_members, compressed)
+            by_ratio = FREE_BYTES + MAX_RATIO * archive.stat().st_size if compressed else max_bytes
+            members = _checked_members(tar, dest, min(max_bytes, by_ratio), max_members, by_ratio < max_bytes)
             top = members[0].name.split("/", 1)[0]
             folder = dest / top
             if folder.exists():
@@ -67,7 +67,7 @@ def _plain_tar(path: Path) -> bool:
 
 
 def _checked_members(tar: tarfile.TarFile, dest: Path, budget: int, max_members: int,
-                     compressed: bool) -> list[tarfile.TarInfo]:
+                     ratio_bound: bool) -> list[tarfile.TarInfo]:
     members, total, tops = [], 0, set()
     names = _Names()
     for member in tar:                      # one header at a time: a refusal stops before the rest is read
@@ -76,10 +76,10 @@ def _checked_members(tar: tarfile.TarFile, dest: Path, budget: int, max_members:
         name = _checked_name(member, dest)
         total += member.size if member.isfile() else 0
         if total > budget:
-            why = (f"{MAX_RATIO} x the compressed size beyond {FREE_BYTES >> 20} MiB, or "
-                   if compressed else "")
+            why = (f"{MAX_RATIO} x the compressed size beyond {FREE_BYTES >> 20} MiB" if ratio_bound
+                   else "the size cap")
             raise ArchiveError(f"refusing member {member.name!r}: the members would unpack to more than "
-                               f"{budget} bytes ({why}the cap of {MAX_BYTES} bytes)")
+                               f"{budget} bytes ({why})")
         names.claim(name, "file" if member.isfile() else "folder", member.name)
         tops.add(name.split("/", 1)[0])
         members.append(member)
