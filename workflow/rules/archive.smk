@@ -8,11 +8,6 @@ ARCHIVE_NAME = archive_name(RESOLVED_CONFIG)
 ARCHIVE_CODE = SHARED_CODE + _code("archive/*.py")
 
 
-def archive_report(wildcards):
-    """The HTML report (made by `snakemake --report results/report.html`, not by a rule), when it exists."""
-    return ["results/report.html"] if Path("results/report.html").is_file() else []
-
-
 rule archive:
     input:
         code=ARCHIVE_CODE,
@@ -21,7 +16,8 @@ rule archive:
         analysis=expand("results/analysis/{experiment}.nc", experiment=EXPERIMENTS),
         summaries=expand("results/summaries/{experiment}.{ext}", experiment=EXPERIMENTS, ext=["rst", "json"]),
         figures=ALL_FIGURES,
-        report=archive_report,
+        # the HTML report (made by `snakemake --report results/report.html`, not by a rule), when it exists
+        report=lambda w: ["results/report.html"] if Path("results/report.html").is_file() else [],
     output:
         archive=f"results/archive/{ARCHIVE_NAME}.tar",
     params:
