@@ -21,6 +21,7 @@ include: "workflow/rules/simulate.smk"
 include: "workflow/rules/analyse.smk"
 include: "workflow/rules/plot.smk"
 include: "workflow/rules/archive.smk"
+include: "workflow/rules/handlers.smk"
 
 
 # Cheap steps run inside the main snakemake process, not as cluster jobs (no effect on a local run);

@@ -76,6 +76,65 @@ def case(id, edit, path, expected, given, *, text=None, args=()):
 E = "experiments."
 SR, IC, FI, CP = E + "synaptic_response", E + "initial_conditions", E + "fi_curve", E + "coupled_pair"
 
+
+def alias_bomb(item: str = "'10 ms'") -> str:
+    """A flow list of nine anchored lists, each of nine aliases of the one before: 9**9 items once expanded (~1 kB)."""
+    lists = [f"&a0 [{', '.join([item] * 9)}]"]
+    lists += [f"&a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    return "[" + ", ".join(lists) + "]"
+
+
+# Bounded inputs (issue 14): each of these must fail in < 2 s and < 300 MB (tests/test_bounds.py measures it).
+BOUND_CASES = [
+    case("alias_bomb_in_spike_times", None, SR + ".presynaptic_spikes[5]", "at most 100000 values",
+         "got 597871 here", text=sub("    presynaptic_spikes:\n    - 10 ms\n",
+                                      f"    presynaptic_spikes: {alias_bomb()}\n")),
+    case("alias_bomb_in_figure_formats", None, "figures.formats[5]", "at most 100000 values", "an alias bomb?",
+         text=sub("  formats:\n  - png\n", f"  formats: {alias_bomb('png')}\n")),
+    case("alias_bomb_in_a_sweep_list", None, E + "synchrony_map.sweep.g_star[5]", "at most 100000 values",
+         "got 597871 here", text=sub("      g_star:\n      - 20 nS\n      - 40 nS\n",
+                                     "      g_star: " + alias_bomb("'20 nS'") + "\n")),
+    case("alias_containing_itself", None, SR + ".presynaptic_spikes[0]", "aliases (*name) that do not contain",
+         "inside its own anchor", text=sub("    presynaptic_spikes:\n    - 10 ms\n",
+                                           "    presynaptic_spikes: &self [*self]\n")),
+    case("nesting_too_deep", None, SR + ".presynaptic_spikes" + "[0]" * 30, "nested at most 32 levels",
+         "deeper nesting", text=sub("    presynaptic_spikes:\n    - 10 ms\n",
+                                    "    presynaptic_spikes: " + "[" * 40 + "]" * 40 + "\n")),
+    case("seed_5001_digits", None, "seed", "a whole number of at most 18 digits", "a 5001-digit number",
+         text=sub("seed: 20261125", "seed: " + "7" * 5001)),
+    case("trials_401_digits", put(IC + ".trials", 10**400), IC + ".trials", "at most 18 digits",
+         "a 401-digit number"),
+    case("sweep_num_401_digits", put(FI + ".sweep.I_e.num", 10**400), FI + ".sweep.I_e.num", "at most 18 digits",
+         "a 401-digit number"),
+    case("figure_width_401_digits", put("figures.width", 10**400), "figures.width", "at most 18 digits",
+         "a 401-digit number"),
+    case("figure_width_nan", None, "figures.width", "a finite number", "got nan",
+         text=sub("  width: 5.0", "  width: .nan")),
+    case("figure_dpi_infinite", None, "figures.dpi", "a finite number", "got inf",
+         text=sub("  dpi: 40", "  dpi: .inf")),
+    case("negative_infinity_in_coupling", None, CP + ".coupling[0][1]", "a finite number", "got -inf",
+         text=sub("coupling:\n    - - 0\n      - 1\n", "coupling:\n    - - 0\n      - -.inf\n")),
+    case("one_megabyte_value", put("integrator", "e" * 2**20), "integrator", "text of at most 200 characters",
+         "got 1048576 characters"),
+    case("overlong_condition_name", lambda c: c["experiments"]["coupled_pair"]["conditions"].__setitem__(
+        "c" * 250, {}), CP + ".conditions", "a key of at most 200 characters", "got 250 characters: 'cccc"),
+    # numbers in units: ASCII digits only, plainly written
+    case("unit_leading_plus", put("neuron.tau_m", "+10 ms"), "neuron.tau_m", "without a leading '+'", "'+10 ms'"),
+    case("unit_full_width_digits", put("neuron.tau_m", "１０ ms"), "neuron.tau_m", "in plain ASCII",
+         "U+FF11 FULLWIDTH DIGIT ONE"),
+    case("unit_no_break_space", put("neuron.tau_m", "10\xa0ms"), "neuron.tau_m", "in plain ASCII",
+         "U+00A0 NO-BREAK SPACE"),
+    case("unit_arabic_indic_digits", put("dt", "٠.١ ms"), "dt", "in plain ASCII", "ARABIC-INDIC DIGIT ZERO"),
+    case("dt_underflows_to_subnormal", put("dt", "1e-320 ms"), "dt", "0 or at least 2.2e-308 s",
+         "'1e-320 ms', which underflows"),
+    case("unit_401_digit_number", put(IC + ".duration", "1" * 401 + " ms"), IC + ".duration",
+         "text of at most 200 characters", "got 404 characters: '1111"),
+    case("unit_150_digit_number", put(IC + ".duration", "1" * 150 + " ms"), IC + ".duration",
+         "a number of at most 40 characters", "a 150-character number"),
+    case("unit_50_digit_number", put(IC + ".duration", "1" * 50 + " ms"), IC + ".duration",
+         "a number of at most 40 characters", "a 50-character number"),
+]
+
 CASES = [
     # --- units and numbers
     case("wrong_dimension", put("neuron.tau_m", "10 mV"), "neuron.tau_m", "a time", "'10 mV', which is a voltage"),
@@ -202,4 +261,5 @@ CASES = [
     case("trials_not_an_integer", put(IC + ".trials", "three"), IC + ".trials", "a whole number", "'three'"),
     case("override_on_command_line", None, "dt", "dt < 0.1 x the smallest time constant", "got 5 ms",
          args=("--config", "dt=5 ms")),
+    *BOUND_CASES,
 ]

@@ -30,6 +30,7 @@ def _members() -> set[str]:
     plans = plan(cfg)
     return {"README.txt", "MANIFEST", "config/config.yaml", "config/resolved.json", "environment.json",
             *(f"{stage}/{e}.nc" for stage in ("datasets", "analysis") for e in plans),
+            *(f"summaries/{e}.{ext}" for e in plans for ext in ("rst", "json")),
             *(f"figures/{e}{suffix}.png" for e, p in plans.items() for suffix in get_kind(p.kind).figures)}
 
 
@@ -239,3 +240,24 @@ def test_extraction_refuses_members_outside_the_target_folder(tmp_path, name, ki
     assert not (tmp_path / "deep" / "evil.txt").exists()
     out = lifsim_cli("extract", str(archive), str(target), cwd=tmp_path)
     assert out.returncode == 2 and list(target.iterdir()) == []
+
+
+@pytest.mark.pipeline
+def test_the_html_report_goes_in_when_it_exists_listed_and_described(archived, tmp_path):
+    folder = tmp_path / "run"
+    shutil.copytree(archived["folder"], folder, symlinks=True)
+    (folder / "results" / "report.html").write_text("<html><body>report</body></html>\n")
+    dry = snakemake(folder, "-n", "archive").stdout
+    assert "archive" in dry and "simulate_job" not in dry       # the new input reruns the archive only
+    snakemake(folder, "-c1", "archive")
+    (tar,) = (folder / "results" / "archive").glob("*.tar")
+    top = tar.name.removesuffix(".tar")
+    with tarfile.open(tar) as t:
+        names = {m.name.removeprefix(top + "/") for m in t.getmembers()}
+        manifest = parse_manifest(t.extractfile(f"{top}/MANIFEST").read().decode())
+        readme = t.extractfile(f"{top}/README.txt").read().decode()
+    assert names == MEMBERS | {"report.html"}
+    assert manifest["report.html"] == hashlib.sha256((folder / "results" / "report.html").read_bytes()).hexdigest()
+    assert "summaries/fi_curve.json" in manifest
+    assert re.search(r"^  report.html\n      the HTML report", readme, flags=re.MULTILINE)
+    assert re.search(r"^  summaries/fi_curve.rst\n      summary of the measured numbers", readme, flags=re.MULTILINE)

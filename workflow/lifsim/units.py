@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 # dimension -> human name used in error messages
@@ -40,7 +42,9 @@ UNITS: dict[str, tuple[str, int]] = {
 DISPLAY_UNITS = {"time": "ms", "voltage": "mV", "current": "nA",
                  "conductance": "nS", "resistance": "MOhm", "frequency": "Hz"}
 
-_QUANTITY = re.compile(r"^\s*(?P<num>[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*(?P<unit>[A-Za-z]+)\s*$")
+_QUANTITY = re.compile(r"^\s*(?P<num>[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*(?P<unit>[A-Za-z]+)\s*$", re.ASCII)
+MAX_NUMBER = 40        # characters of the number in a quantity ("0.000123", "-1.5e-3"): more is a typo or an attack
+SHOWN = 80             # characters of a value echoed in a message
 
 
 class UnitError(ValueError):
@@ -60,11 +64,12 @@ def parse(text: object, dimension: str) -> float:
     if isinstance(text, (int, float)):
         raise UnitError(f"expected {expected} with a unit, e.g. '{_example(dimension)}', "
                         f"got the bare number {text!r} (missing unit)")
+    _check_text(text, expected, dimension)
     match = _QUANTITY.match(text)
     if match is None:
         if re.search(r"nan|inf", text, re.IGNORECASE):
             raise UnitError(f"expected a finite {_noun(dimension)}, got {text!r}")
-        if re.match(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$", text):
+        if re.match(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$", text, re.ASCII):
             raise UnitError(f"expected {expected} with a unit, e.g. '{_example(dimension)}', "
                             f"got {text!r} (missing unit)")
         raise UnitError(f"expected {expected}, e.g. '{_example(dimension)}', got {text!r} "
@@ -81,7 +86,37 @@ def parse(text: object, dimension: str) -> float:
         raise UnitError(f"expected {expected}, got {text!r}") from exc
     if not math.isfinite(float(value)):
         raise UnitError(f"expected a finite {_noun(dimension)}, got {text!r}, which is too large for a float")
+    if value and abs(float(value)) < sys.float_info.min:
+        raise UnitError(f"expected a {_noun(dimension)} that is 0 or at least {sys.float_info.min:.1e} "
+                        f"{_base_unit(dimension)} in size, got {text!r}, which underflows a float "
+                        f"(to {float(value)!r})")
     return float(value)
+
+
+def _check_text(text: str, expected: str, dimension: str) -> None:
+    """Refuse what the number grammar would misread: non-ASCII characters, a leading '+', an endless number."""
+    if len(text) > SHOWN:
+        number = re.match(r"\s*\S*", text).group()
+        what = (f"a {len(number.strip())}-character number" if len(number.strip()) > MAX_NUMBER else
+                f"{len(text)} characters")
+        raise UnitError(f"expected {expected}, e.g. '{_example(dimension)}' (a number of at most {MAX_NUMBER} "
+                        f"characters and a unit), got {what}: {text[:60]!r}…")
+    odd = next((c for c in text if not c.isascii()), None)
+    if odd is not None:
+        name = unicodedata.name(odd, "unnamed")
+        raise UnitError(f"expected {expected} in plain ASCII, e.g. '{_example(dimension)}' (digits 0-9, a plain "
+                        f"space), got {text!r}, which holds {odd!r} (U+{ord(odd):04X} {name})")
+    if text.strip().startswith("+"):
+        raise UnitError(f"expected {expected} without a leading '+', e.g. '{text.strip()[1:].strip()}', "
+                        f"got {text!r}")
+    number = re.match(r"\s*([-+]?[0-9.eE+-]*)", text).group(1)
+    if len(number) > MAX_NUMBER:
+        raise UnitError(f"expected {expected} with a number of at most {MAX_NUMBER} characters, got a "
+                        f"{len(number)}-character number in {text[:60]!r}{'…' if len(text) > 60 else ''}")
+
+
+def _base_unit(dimension: str) -> str:
+    return next(u for u, (dim, power) in UNITS.items() if dim == dimension and power == 0)
 
 
 def _noun(dimension: str) -> str:

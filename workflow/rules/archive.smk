@@ -13,7 +13,10 @@ rule archive:
         config=CONFIG_FILES,
         datasets=expand("results/datasets/{experiment}.nc", experiment=EXPERIMENTS),
         analysis=expand("results/analysis/{experiment}.nc", experiment=EXPERIMENTS),
+        summaries=expand("results/summaries/{experiment}.{ext}", experiment=EXPERIMENTS, ext=["rst", "json"]),
         figures=ALL_FIGURES,
+        # the HTML report (made by `snakemake --report results/report.html`, not by a rule), when it exists
+        report=lambda w: ["results/report.html"] if Path("results/report.html").is_file() else [],
     output:
         archive=f"results/archive/{ARCHIVE_NAME}.tar",
     params:

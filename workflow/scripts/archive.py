@@ -1,4 +1,5 @@
-"""Archive the current datasets, analysis and figures into ``results/archive/lifsim-<hash>.tar``.
+"""Archive the current datasets, analysis, summaries, figures (and the HTML report, if made) into
+``results/archive/lifsim-<hash>.tar``; every NetCDF file is read back in full first, and a damaged one stops it.
 
 The archive's layout and checks are documented in ``lifsim.archive.manifest``.
 """
@@ -12,6 +13,7 @@ with io.job_log(snakemake.log[0]):  # noqa: F821 - provided by Snakemake
     from lifsim.archive.bundle import build_archive
 
     resolved = snakemake.params.resolved  # noqa: F821
-    results = [*snakemake.input.datasets, *snakemake.input.analysis, *snakemake.input.figures]  # noqa: F821
+    inputs = snakemake.input  # noqa: F821
+    results = [*inputs.datasets, *inputs.analysis, *inputs.summaries, *inputs.figures, *inputs.report]
     build_archive(snakemake.output.archive, resolved, snakemake.input.config, results,  # noqa: F821
                   sorted(json.loads(resolved)["experiments"]))

@@ -13,9 +13,11 @@ import tarfile
 from pathlib import Path
 
 from .. import io, provenance
-from .manifest import (ENVIRONMENT, MANIFEST, README, RESOLVED, RESULT_STAGES, ArchiveError, Report,
-                       archive_name, check_member_name, compare, describe_dataset, manifest_text,
-                       parse_manifest, readme_text)
+from .manifest import (ENVIRONMENT, MANIFEST, README, REPORT, RESOLVED, RESULT_STAGES, ArchiveError, Report,
+                       archive_name, compare, describe_dataset, manifest_text, parse_manifest, readme_text)
+from .unpack import extract
+
+__all__ = ["build_archive", "extract", "result_members", "sha256_of", "verify"]
 
 # Every member gets this modification time (2000-01-01 00:00 UTC), owner 0 and mode 644, and members are
 # written in a fixed order: archiving the same files twice gives the same bytes.
@@ -44,9 +46,13 @@ def environment() -> dict:
 
 
 def result_members(paths) -> dict[str, Path]:
-    """``{archive path: file}`` for result files ``.../results/<stage>/<file>`` -> ``<stage>/<file>``."""
+    """``{archive path: file}`` for result files ``.../results/<stage>/<file>`` -> ``<stage>/<file>``
+    (and ``results/report.html`` -> ``report.html``)."""
     out = {}
     for path in map(Path, paths):
+        if path.name == REPORT and path.parent.name == "results":
+            out[REPORT] = path
+            continue
         if path.parent.name not in RESULT_STAGES:
             raise ArchiveError(f"{path} is not in a results folder of {RESULT_STAGES}")
         out[f"{path.parent.name}/{path.name}"] = path
@@ -68,6 +74,7 @@ def build_archive(target, resolved: str, config_files, results, experiments) -> 
             raise ArchiveError(f"two config files named {path.name!r}, or one named like {RESOLVED}")
         files[f"config/{path.name}"] = path
     files.update(result_members(results))
+    check_datasets({p: src for p, src in files.items() if p.endswith(".nc")})
     dataset_lines = {p: describe_dataset(io.read_dataset(src)) for p, src in files.items() if p.endswith(".nc")}
     files[README] = readme_text(name, files, experiments, dataset_lines).encode("utf-8")
     files[MANIFEST] = manifest_text({p: sha256_of(src) for p, src in files.items()}).encode("utf-8")
@@ -77,6 +84,21 @@ def build_archive(target, resolved: str, config_files, results, experiments) -> 
             for path in order:
                 _add(tar, f"{name}/{path}", files[path])
     return target
+
+
+def check_datasets(datasets: dict) -> None:
+    """Re-read every NetCDF file (every variable, every checksum); refuse, naming all, if any is damaged."""
+    damaged = []
+    for src in datasets.values():
+        try:
+            io.check_netcdf(src)
+        except io.IntegrityError as exc:
+            damaged.append(exc)
+    if len(damaged) == 1:
+        raise damaged[0]
+    if damaged:
+        raise io.IntegrityError(" ".join(e.path for e in damaged),
+                                "; ".join(f"{e.path}: {e.reason}" for e in damaged))
 
 
 def _add(tar: tarfile.TarFile, arcname: str, source) -> None:
@@ -90,17 +112,21 @@ def _add(tar: tarfile.TarFile, arcname: str, source) -> None:
 
 # ---- checking ---------------------------------------------------------------------------------------------------
 
-def verify(path) -> Report:
+def verify(path, deep: bool = False) -> Report:
     """Check an archive (.tar) or an extracted archive folder against its MANIFEST.
 
+    With ``deep``, every NetCDF member is also opened and read in full (every
+    checksum inside it checked): that catches a file damaged before it was
+    archived, whose MANIFEST digest is that of the damaged bytes.
     Raises ArchiveError when there is nothing to check (no MANIFEST, a MANIFEST
     that does not parse, a file that is not a readable tar).
     """
     path = Path(path)
+    damaged: dict[str, str] = {}
     if path.is_dir():
-        name, manifest, found = path.name, *_scan_folder(path)
+        name, manifest, found = path.name, *_scan_folder(path, damaged if deep else None)
     elif path.is_file():
-        name, manifest, found = _scan_tar(path)
+        name, manifest, found = _scan_tar(path, damaged if deep else None)
     else:
         raise ArchiveError(f"{path}: no such archive file or folder")
     if manifest is None:
@@ -109,10 +135,24 @@ def verify(path) -> Report:
         text = manifest.decode("utf-8")
     except UnicodeDecodeError:
         raise ArchiveError(f"{path}: {MANIFEST} is not UTF-8 text (damaged)") from None
-    return compare(name, parse_manifest(text), found)
+    report = compare(name, parse_manifest(text), found)
+    report.damaged = [f"{rel} ({reason})" for rel, reason in sorted(damaged.items())]
+    if deep:
+        report.read_back = sum(rel.endswith(".nc") for rel in found) - len(damaged)
+    return report
 
 
-def _scan_folder(folder: Path):
+def _deep_check(damaged: dict | None, rel: str, source, memory: bytes | None = None) -> None:
+    """With ``damaged`` given, read NetCDF member ``rel`` in full; note why if it fails."""
+    if damaged is None or not rel.endswith(".nc"):
+        return
+    try:
+        io.check_netcdf(source, memory=memory)
+    except io.IntegrityError as exc:
+        damaged[rel] = exc.reason
+
+
+def _scan_folder(folder: Path, damaged: dict | None = None):
     manifest, found = None, {}
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
@@ -122,10 +162,11 @@ def _scan_folder(folder: Path):
             found[rel] = NOT_A_FILE
         elif path.is_file():
             found[rel] = sha256_of(path)
+            _deep_check(damaged, rel, path)
     return manifest, found
 
 
-def _scan_tar(path: Path):
+def _scan_tar(path: Path, damaged: dict | None = None):
     manifest, found, top = None, {}, None
     try:
         with tarfile.open(path, "r:*") as tar:
@@ -142,42 +183,12 @@ def _scan_tar(path: Path):
                     found[rel] = NOT_A_FILE
                 elif rel == MANIFEST:
                     manifest = tar.extractfile(member).read()
+                elif damaged is not None and rel.endswith(".nc"):
+                    data = tar.extractfile(member).read()
+                    found[rel] = sha256_of(data)
+                    _deep_check(damaged, rel, member.name, memory=data)
                 else:
                     found[rel] = sha256_of(tar.extractfile(member))
     except (tarfile.TarError, EOFError, OSError) as exc:
         raise ArchiveError(f"{path}: not a readable tar archive ({exc})") from None
     return top or path.name, manifest, found
-
-
-# ---- unpacking --------------------------------------------------------------------------------------------------
-
-def extract(archive, dest) -> Path:
-    """Unpack ``archive`` into ``dest``; returns the archive's folder there.
-
-    Every member is checked before anything is written: it must be a regular
-    file or folder whose path is plain, relative and inside ``dest``, and all
-    must share one top folder that does not exist yet. Anything else is refused
-    with an ArchiveError naming the member.
-    """
-    dest = Path(dest).resolve()
-    try:
-        with tarfile.open(archive, "r:*") as tar:
-            members = tar.getmembers()
-            tops = set()
-            for member in members:
-                name = check_member_name(member.name)
-                if not (member.isfile() or member.isdir()):
-                    raise ArchiveError(f"refusing member {member.name!r}: not a regular file or folder")
-                if dest not in (dest / name).resolve().parents:
-                    raise ArchiveError(f"refusing member {member.name!r}: it would land outside {dest}")
-                tops.add(name.split("/", 1)[0])
-            if len(tops) != 1:
-                raise ArchiveError(f"expected all members in one top folder, got {sorted(tops)}")
-            folder = dest / tops.pop()
-            if folder.exists():
-                raise ArchiveError(f"{folder} exists already: extract elsewhere or remove it first")
-            dest.mkdir(parents=True, exist_ok=True)
-            tar.extractall(dest, members=members, filter="data")
-    except (tarfile.TarError, EOFError) as exc:
-        raise ArchiveError(f"{archive}: not a readable tar archive ({exc})") from None
-    return folder

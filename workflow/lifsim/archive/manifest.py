@@ -7,7 +7,8 @@ An archive ``lifsim-<hash>`` holds one folder of that name::
     config/resolved.json  the resolved parameter sets (canonical JSON); <hash> = its SHA-256, first 16 digits
     config/<file>         the config file(s) as given
     environment.json      software versions, platform and git commit of the archiving run
-    datasets/, analysis/, figures/   the results
+    datasets/, analysis/, summaries/, figures/   the results
+    report.html           the HTML report of every figure, when one was made (snakemake --report)
 
 The name depends on the resolved parameters only: the same parameters archived
 twice give the same name (and, with the same results and software, the same
@@ -26,7 +27,8 @@ README = "README.txt"
 RESOLVED = "config/resolved.json"
 ENVIRONMENT = "environment.json"
 HASH_DIGITS = 16
-RESULT_STAGES = ("datasets", "analysis", "figures")
+RESULT_STAGES = ("datasets", "analysis", "summaries", "figures")
+REPORT = "report.html"
 
 _LINE = re.compile(r"([0-9a-f]{64})  (\S(?:.*\S)?)")
 
@@ -97,20 +99,25 @@ class Report:
     missing: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     corrupted: list[str] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)    # NetCDF members that fail to read (verify --deep)
+    read_back: int | None = None                         # NetCDF members read in full (verify --deep)
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.extra or self.corrupted)
+        return not (self.missing or self.extra or self.corrupted or self.damaged)
 
     def lines(self) -> list[str]:
         if self.ok:
+            deep = f"; all {self.read_back} NetCDF files read back in full" if self.read_back is not None else ""
             return [f"OK {self.name}: all {self.checked} files listed in MANIFEST are present and match "
-                    "their SHA-256; no other file"]
+                    f"their SHA-256; no other file{deep}"]
         out = [f"FAILED {self.name}: {len(self.missing)} missing, {len(self.extra)} extra, "
-               f"{len(self.corrupted)} corrupted file(s)"]
+               f"{len(self.corrupted)} corrupted file(s)" + (f", {len(self.damaged)} damaged dataset(s)"
+                                                             if self.damaged else "")]
         out += [f"  missing:   {p}" for p in self.missing]
         out += [f"  extra:     {p}" for p in self.extra]
         out += [f"  corrupted: {p}" for p in self.corrupted]
+        out += [f"  damaged:   {p}" for p in self.damaged]
         return out
 
 
@@ -127,11 +134,13 @@ def compare(name: str, listed: dict[str, str], found: dict[str, str]) -> Report:
 FIXED_DESCRIPTIONS = {
     README: "this description",
     MANIFEST: "SHA-256 of every other file (sha256sum format); checked by `python -m lifsim verify`",
+    REPORT: "the HTML report of every figure with its caption (snakemake --report; open in a browser)",
     RESOLVED: "the resolved parameters of every job, analysis and figure (canonical JSON, SI units); "
               "the archive name is lifsim-<first 16 hex digits of its SHA-256>",
     ENVIRONMENT: "versions of Python, lifsim and the libraries, platform and git commit of the archiving run",
 }
-STAGE_WORDS = {"datasets": "gathered simulation dataset", "analysis": "analysis (rates and derived numbers)"}
+STAGE_WORDS = {"datasets": "gathered simulation dataset", "analysis": "analysis (rates and derived numbers)",
+               "summaries": "summary of the measured numbers (RST for the report, JSON for programs)"}
 
 
 def describe_dataset(ds) -> list[str]:

@@ -12,6 +12,7 @@ def add_parser(commands):
                             description="Check every file of an archive against its MANIFEST. Exit status: 0 all good; "
                             "1 missing, extra or corrupted files (each named); 2 nothing could be checked.")
     p.add_argument("archive", help="results/archive/lifsim-<hash>.tar, or a folder it was extracted to")
+    p.add_argument("--deep", action="store_true", help="also read every NetCDF file back in full (its checksums)")
     return p
 
 
@@ -19,7 +20,7 @@ def run(args) -> int:
     from ..archive import ArchiveError, bundle
 
     try:
-        report = bundle.verify(args.archive)
+        report = bundle.verify(args.archive, deep=args.deep)
     except (ArchiveError, OSError) as exc:
         print(f"lifsim verify: {exc}", file=sys.stderr)
         return 2

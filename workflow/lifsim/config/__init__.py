@@ -6,6 +6,7 @@ Turning a config into jobs is the experiment kinds' work (``lifsim.kinds``,
 """
 import copy
 
+from .bounds import check_bounds
 from .errors import ConfigError
 from .loader import load_yaml, load_yaml_text
 from .resolve import ExperimentPlan, canonical_json, sha256
@@ -24,6 +25,7 @@ def load_merged(paths, overrides: dict | None = None) -> dict:
     for path in paths:
         merged = merge(merged, load_yaml(path))
     merged = merge(merged, dict(overrides or {}))
+    check_bounds(merged)
     validate_structure(merged)
     return merged
 

@@ -1,5 +1,17 @@
-"""The one error type a bad config raises: it names the key path, what was expected and what was given."""
+"""The one error type a bad config raises: it names the key path, what was expected and what was given.
+
+Messages stay one short line whatever the config holds: a value longer than
+SHOWN characters is shortened (its head, its tail and its length), line breaks
+are written as ``\\n``, and a message that is still long loses its middle.
+"""
 from __future__ import annotations
+
+import re
+
+SHOWN = 80            # characters of any one value (or word) a message echoes
+MESSAGE = 600         # characters of a whole message
+PATH = 240            # characters of a key path
+_LONG_WORD = re.compile(r"\S{%d,}" % (SHOWN + 1))
 
 
 class ConfigError(ValueError):
@@ -10,9 +22,28 @@ class ConfigError(ValueError):
     """
 
     def __init__(self, path: str, message: str):
-        self.path = path
-        self.message = message
-        super().__init__(f"config error at {path or '<top level>'}: {message}")
+        self.path = shorten(_one_line(str(path)), PATH)
+        self.message = shorten(_LONG_WORD.sub(lambda m: shorten(m.group()), _one_line(str(message))), MESSAGE)
+        super().__init__(f"config error at {self.path or '<top level>'}: {self.message}")
+
+
+def shorten(text: str, limit: int = SHOWN) -> str:
+    """``text`` if at most ``limit`` characters, else its head and tail around ``…`` and its length."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 4
+    return f"{text[:limit - tail - 1]}…{text[-tail:]} ({len(text)} characters)"
+
+
+def shown(value, limit: int = SHOWN) -> str:
+    """``repr(value)``, shortened to about ``limit`` characters (a 1 MB value is never echoed)."""
+    if isinstance(value, str) and len(value) > limit:   # no repr of the whole of a huge string
+        return f"{value[:limit * 3 // 4]!r}…{value[-(limit // 8):]!r} ({len(value)} characters)"
+    return shorten(repr(value), limit)
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n") if "\n" in text or "\r" in text else text
 
 
 def join(path: str, key) -> str:

@@ -7,7 +7,13 @@
   the key path and both lines;
 - a mapping key that YAML reads as something other than a string (``off:``
   is the boolean False, ``1:`` an integer) is an error with a hint to quote it;
-- syntax errors are reported with line and column and the offending line.
+- syntax errors are reported with line and column and the offending line;
+- aliases (``*name``) are bounded before anything is built: the document
+  expanded must hold at most MAX_NODES values and nest at most MAX_DEPTH deep,
+  and an alias may not contain itself, so a 1 kB "alias bomb" (nine anchored
+  lists of nine aliases each: 9**9 values) is refused in milliseconds;
+- integers are bounded before they are built (:mod:`lifsim.config.bounds`),
+  so a 5001-digit number never reaches Python's int-digit limit.
 """
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from .bounds import MAX_DEPTH, MAX_NODES, check_bounds, check_int_text
 from .errors import ConfigError, join
 
 # The tags plain data may carry (everything else is refused before construction).
@@ -30,12 +37,16 @@ def load_yaml_text(text: str, source: str = "<config>") -> dict:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             raise ConfigError("", _syntax_message(exc, text, source)) from None
+        except RecursionError:
+            raise ConfigError("", f"expected YAML nested at most {MAX_DEPTH} levels deep in {source}, "
+                              "got deeper nesting") from None
         if node is None:
             return {}
-        _check_node(node, "", source, set())
+        _check_node(node, "", source, {}, 0)
         data = loader.construct_document(node)
     finally:
         loader.dispose()
+    check_bounds(data)
     if not isinstance(data, dict):
         raise ConfigError("", f"expected {source} to hold a mapping of keys (key: value lines), "
                           f"got a {type(data).__name__}")
@@ -78,37 +89,59 @@ def _where(node: yaml.Node) -> str:
     return f"line {node.start_mark.line + 1}, column {node.start_mark.column + 1}"
 
 
-def _check_node(node: yaml.Node, path: str, source: str, seen_nodes: set) -> None:
-    """Refuse non-plain tags, non-string keys and duplicate keys anywhere under ``node``.
+def _check_node(node: yaml.Node, path: str, source: str, sizes: dict, depth: int) -> int:
+    """Refuse non-plain tags, non-string keys, duplicate keys, huge integers and unbounded aliases under ``node``.
 
-    Each node is checked once, so aliases (``*name``) cost nothing extra and cannot recurse forever.
+    Returns the number of values ``node`` expands to. Each node is checked once
+    (``sizes`` remembers it), so aliases cost nothing extra here; an alias that
+    contains itself is refused instead of recursing forever.
     """
-    if id(node) in seen_nodes:
-        return
-    seen_nodes.add(id(node))
+    if id(node) in sizes:
+        if sizes[id(node)] is None:
+            raise ConfigError(path, f"expected aliases (*name) that do not contain themselves, got one at "
+                              f"{_where(node)} of {source} inside its own anchor")
+        return sizes[id(node)]
+    if depth > MAX_DEPTH:
+        raise ConfigError(path, f"expected a config nested at most {MAX_DEPTH} levels deep, got deeper nesting "
+                          f"at {_where(node)} of {source}")
+    sizes[id(node)] = None   # in progress
     if node.tag not in _PLAIN_TAGS:
         raise ConfigError(path, f"expected plain YAML data (text, numbers, lists, mappings), got the tag "
                           f"{node.tag.replace('tag:yaml.org,2002:', '!!')!r} at {_where(node)} of {source}; "
                           "lifsim never constructs tagged objects (remove the tag)")
-    if isinstance(node, yaml.SequenceNode):
+    size = 1
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:int":
+        check_int_text(node.value, path)
+    elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _check_node(item, join(path, i), source, seen_nodes)
+            size += _check_node(item, join(path, i), source, sizes, depth + 1)
     elif isinstance(node, yaml.MappingNode):
-        seen: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                _check_node(value_node, path, source, seen_nodes)
-                continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a collection"
-                raise ConfigError(join(path, str(shown)),
-                                  f"expected a key that is text, got {shown!r} at {_where(key_node)}, which YAML "
-                                  f"reads as {key_node.tag.rsplit(':', 1)[-1]}; quote it (\"{shown}\": ...)")
-            key = key_node.value
-            if key in seen:
-                raise ConfigError(join(path, key),
-                                  f"expected each key once in a mapping, got {key!r} twice: at line "
-                                  f"{seen[key].start_mark.line + 1} and at line {key_node.start_mark.line + 1} "
-                                  "(YAML would keep only the last; rename or remove one)")
-            seen[key] = key_node
-            _check_node(value_node, join(path, key), source, seen_nodes)
+        size += _check_mapping(node, path, source, sizes, depth)
+    if size > MAX_NODES:
+        raise ConfigError(path, f"expected at most {MAX_NODES} values in all once YAML aliases (*name) are "
+                          f"expanded, got {size} here (at {_where(node)} of {source}; an alias bomb?)")
+    sizes[id(node)] = size
+    return size
+
+
+def _check_mapping(node: yaml.MappingNode, path: str, source: str, sizes: dict, depth: int) -> int:
+    size = 0
+    seen: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            size += _check_node(value_node, path, source, sizes, depth + 1)
+            continue
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+            shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a collection"
+            raise ConfigError(join(path, str(shown)),
+                              f"expected a key that is text, got {shown!r} at {_where(key_node)}, which YAML "
+                              f"reads as {key_node.tag.rsplit(':', 1)[-1]}; quote it (\"{shown}\": ...)")
+        key = key_node.value
+        if key in seen:
+            raise ConfigError(join(path, key),
+                              f"expected each key once in a mapping, got {key!r} twice: at line "
+                              f"{seen[key].start_mark.line + 1} and at line {key_node.start_mark.line + 1} "
+                              "(YAML would keep only the last; rename or remove one)")
+        seen[key] = key_node
+        size += 1 + _check_node(value_node, join(path, key), source, sizes, depth + 1)
+    return size

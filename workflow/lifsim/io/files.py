@@ -1,17 +1,17 @@
-"""The only module that touches disk: atomic NetCDF writes, safe reads, logging to a job's log file."""
+"""Files: atomic, durable, checksummed NetCDF writes (see ``integrity``); checked reads; text and figures."""
 from __future__ import annotations
 
 import contextlib
 import glob
-import logging
 import os
 import tempfile
 from pathlib import Path
 
+from .integrity import CHECKSUM, SCALARS_DIGEST, damage_as_integrity_error, seal_scalars
+
 ENGINE = "netcdf4"
 # Traces are stored as float32 (about 30 nV error on a voltage), compressed; coordinates stay float64.
 TRACE_ENCODING = {"dtype": "float32", "zlib": True, "complevel": 4, "shuffle": True}
-
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike):
@@ -35,17 +35,34 @@ def atomic_path(path: str | os.PathLike):
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
+        _fsync(tmp, os.O_RDONLY)          # the bytes reach the disk before the name does
         os.replace(tmp, path)
+        _fsync(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))   # and so does the rename
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
 
 
+def _fsync(path, flags: int) -> None:
+    fd = os.open(path, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_dataset(ds, path) -> None:
-    """Write ``ds`` to NetCDF-4 atomically (netcdf4 engine; encodings set on the variables)."""
+    """Write ``ds`` to NetCDF-4 atomically (netcdf4 engine; encodings set on the variables, plus checksums)."""
+    ds = ds.copy(deep=False)
+    ds.attrs.pop(SCALARS_DIGEST, None)   # recomputed from what is written
+    for var in ds.variables.values():
+        if var.ndim:                     # HDF5 cannot checksum a scalar (contiguous storage)
+            kept = {k: v for k, v in var.encoding.items() if k != "contiguous"}   # a checksum needs chunks
+            var.encoding = {**kept, **CHECKSUM}
     with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, engine=ENGINE)
+        seal_scalars(tmp)
 
 
 def write_variables(content: dict, path) -> None:
@@ -70,12 +87,14 @@ def write_variables(content: dict, path) -> None:
                 data = np.asarray(data, dtype=encoding.get("dtype", np.asarray(data).dtype))
                 var = nc.createVariable(name, data.dtype, dims, zlib=encoding.get("zlib", False),
                                         complevel=encoding.get("complevel", 4),
-                                        shuffle=encoding.get("shuffle", True), fill_value=False)
+                                        shuffle=encoding.get("shuffle", True), fill_value=False,
+                                        fletcher32=bool(dims))
                 linked = [c for c in aux if c != name and set(content["coords"][c][0]) <= set(dims) and
                           name in content["data_vars"]]
                 var.setncatts({**attrs, **({"coordinates": " ".join(linked)} if linked else {})})
                 if data.size:
                     var[...] = data
+        seal_scalars(tmp)
 
 
 def write_content(content, path) -> None:
@@ -87,10 +106,16 @@ def write_content(content, path) -> None:
 
 
 def read_dataset(path):
-    """Load a whole dataset into memory and close the file (times stay plain floats)."""
+    """Load a whole dataset into memory and close the file (times stay plain floats).
+
+    Every checksum is checked on the way; a damaged file raises :class:`IntegrityError`.
+    """
     import xarray as xr
 
-    return xr.load_dataset(path, engine=ENGINE, decode_timedelta=False)
+    with damage_as_integrity_error(path):
+        ds = xr.load_dataset(path, engine=ENGINE, decode_timedelta=False)
+    ds.attrs.pop(SCALARS_DIGEST, None)   # it describes the file, not the data (check_netcdf checks it)
+    return ds
 
 
 def write_text(text: str, path) -> None:
@@ -107,45 +132,3 @@ def save_figure(fig, path, dpi: int) -> None:
                 "svg": {"Date": None}}.get(fmt, {})
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
-
-
-# Where a job appends the modules it imported (lifsim's and the large libraries), when this variable is set:
-# the tests compare them with the code inputs of the job's rule (lifsim.codedeps).
-IMPORTS_LOG_VARIABLE = "LIFSIM_IMPORTS_LOG"
-WATCHED_LIBRARIES = ("matplotlib", "netCDF4", "numba", "numpy", "scipy", "xarray")
-
-
-@contextlib.contextmanager
-def job_log(path):
-    """Log to a job's log file; an exception is written there too before it ends the job."""
-    log = log_to(path)
-    try:
-        yield log
-    except BaseException as exc:
-        log.exception("job failed: %s: %s", type(exc).__name__, exc)
-        raise
-    if os.environ.get(IMPORTS_LOG_VARIABLE):
-        record_imports(os.environ[IMPORTS_LOG_VARIABLE], str(path))
-
-
-def record_imports(target, job: str) -> None:
-    """Append one JSON line ``{"log": job, "lifsim": [...], "libraries": [...]}`` of what this process imported."""
-    import json
-    import sys
-
-    lifsim = sorted(m for m in sys.modules if m == "lifsim" or m.startswith("lifsim."))
-    libraries = sorted(m for m in WATCHED_LIBRARIES if m in sys.modules)
-    with open(target, "a", encoding="utf-8") as out:
-        out.write(json.dumps({"log": job, "lifsim": lifsim, "libraries": libraries}) + "\n")
-
-
-def log_to(path) -> logging.Logger:
-    """Send lifsim's log records and Python warnings to a job's log file."""
-    handler = logging.FileHandler(path, mode="w", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("lifsim")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    logging.captureWarnings(True)
-    logging.getLogger("py.warnings").handlers[:] = [handler]
-    return root
