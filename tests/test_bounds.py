@@ -27,7 +27,8 @@ MEASURE = r"""
 import json, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 sys.path.insert(0, sys.argv[1])
-from lifsim.config import ConfigError, load_merged, plan
+from lifsim.config import ConfigError, load_merged
+from lifsim.planning import plan
 try:
     plan(load_merged([sys.argv[2]]))   # what the Snakefile does at DAG time (before the schema's defaults)
     message = None

@@ -27,10 +27,12 @@ RUN_TIME_CHOICES = {
     "lifsim.sim.euler_numba",     # the compiled kernel, for large jobs only (lifsim.sim.run.choose_kernel)
     "lifsim.sim.exact_numba",
     "lifsim.sim.exact", "lifsim.sim.propagators", "lifsim.sim.schedule",   # integrator: exact
+    "lifsim.sim.exact_steps",
     "lifsim.sim.euler",           # integrator: euler (a convergence study runs both)
     "lifsim.reference",           # a convergence reference job only
     "lifsim.analysis.rates", "lifsim.analysis.theory", "lifsim.model",   # a convergence f-I measurement only
     "lifsim.kinds",               # the registry, read only when no stage is named (the Python API)
+    "lifsim.config.sweeps",       # the points of a sweep job's grid (an experiment without a sweep has none)
 }
 
 

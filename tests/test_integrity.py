@@ -192,10 +192,10 @@ def test_science_warnings_of_the_run_are_listed_at_its_end(run_copy):
     job = "results/simulations/coupled_pair/analysis/strong_coupling.nc"
     proc = snakemake(run_copy, "-c1", "--forcerun", job, "--", job)
     assert "lifsim: 1 science warning(s) in this run:" in proc.stderr, proc.stderr[-3000:]
-    line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("  simulate_analysis_job "))
-    assert line.startswith("  simulate_analysis_job coupled_pair/strong_coupling: lifsim.sim: ")
+    line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("  simulate_job "))
+    assert line.startswith("  simulate_job coupled_pair/analysis/strong_coupling: lifsim.sim: ")
     assert "(runaway)" in line
-    assert line.endswith("(results/logs/simulate_analysis_job/coupled_pair/strong_coupling.log)")
+    assert line.endswith("(results/logs/simulate_job/coupled_pair/analysis/strong_coupling.log)")
     again = snakemake(run_copy, "-c1", job)
     assert "science warning" not in again.stderr
 

@@ -224,8 +224,8 @@ def test_a_new_kind_is_one_module_and_one_registry_line(tmp_path):
      "experiments.fi_curve", "differ in more than case"),
     (lambda c: c["experiments"]["coupled_pair"]["conditions"].__setitem__("Base", {}),
      "experiments.coupled_pair.conditions", "'base' and 'Base'"),
-    (lambda c: c["experiments"]["coupled_pair"]["conditions"].__setitem__("x" * 250, {}),
-     "experiments.coupled_pair.conditions." + "x" * 250, "at most 64 characters"),
+    (lambda c: c["experiments"]["coupled_pair"]["conditions"].__setitem__("x" * 100, {}),
+     "experiments.coupled_pair.conditions." + "x" * 100, "at most 64 characters"),
     (lambda c: c["experiments"]["fi_curve"].update(max_points_per_job=1, sweep={"I_e": {
         "start": "0 nA", "stop": "5 nA", "num": 20000}}), "experiments.fi_curve.max_points_per_job", "at most 2000"),
     (lambda c: c["experiments"]["fi_curve"].update(max_points_per_job=1, sweep={"I_e": {

@@ -28,9 +28,9 @@ def test_every_output_exists(tiny_run):
     assert (tiny_run / "results" / "figures" / "coupled_pair_variants.png").is_file()
     assert sorted(p.name for p in (tiny_run / "results" / "simulations" / "synaptic_response").iterdir()) == \
         ["analysis", "excitatory.nc", "inhibitory.nc", "shunting.nc"]
-    # the test-step runs that only the analysis reads: one per condition
+    # the test-step runs that only the analysis reads: a holding and a stepped run per condition
     assert sorted(p.name for p in (tiny_run / "results" / "simulations" / "synaptic_response" / "analysis").iterdir()) \
-        == ["excitatory.nc", "inhibitory.nc", "shunting.nc"]
+        == sorted(f"{c}-{role}.nc" for c in ("excitatory", "inhibitory", "shunting") for role in ("hold", "step"))
     # no temporary files left behind
     assert not list((tiny_run / "results").rglob("*.part"))
 

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .files import IntegrityError
+from .integrity import IntegrityError
 
 # Where a job appends the modules it imported (lifsim's and the large libraries), when this variable is set:
 # the tests compare them with the code inputs of the job's rule (lifsim.codedeps).
