@@ -10,7 +10,8 @@ from lifsim.analysis.convergence import analyse_convergence, fitted_order
 from lifsim.config import ConfigError, validate_structure
 from lifsim.planning import plan
 from lifsim.kinds.convergence import reference_of
-from lifsim.convergence import gather, measure_dataset, reference_dataset
+from lifsim.convergence import measure_dataset, reference_dataset
+from lifsim.convergence_gather import gather
 
 
 def resolved(cfg):

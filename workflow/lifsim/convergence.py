@@ -12,7 +12,7 @@ error per dt:
 ``spike_time``  largest |t - t_ref| over the spikes both runs have (same neuron,
                 same spike index), with the difference in spike counts beside it
 
-``gather`` stacks the measurement jobs into the experiment's dataset, with
+``lifsim.convergence_gather`` stacks the measurement jobs into the experiment's dataset, with
 dimensions ``integrator`` and ``dt`` (and ``condition`` for the coupled pair).
 """
 from __future__ import annotations
@@ -21,14 +21,7 @@ import numpy as np
 import xarray as xr
 
 from . import provenance
-
-ERROR_VARIABLES = {  # measure -> (variable, long name, units)
-    "rate": ("rate_error", "largest relative error of the ISI rate against the analytical rate, over the "
-                           "swept currents above rheobase", "1"),
-    "trace": ("trace_error", "largest |V - V_reference| on the grid after the presynaptic spike(s)", "mV"),
-    "spike_time": ("spike_time_error", "largest |spike time - reference spike time|, same neuron and "
-                                       "spike index", "ms"),
-}
+from .convergence_gather import ERROR_VARIABLES
 
 
 def _trains(neuron: np.ndarray, time: np.ndarray, n: int) -> list[np.ndarray]:
@@ -124,45 +117,8 @@ def measure_dataset(params: dict, reference: xr.Dataset | None) -> xr.Dataset:
                              **provenance.attributes(params)})
 
 
-def gather(parts: dict[str, xr.Dataset], experiment: str) -> xr.Dataset:
-    """Stack measurement datasets (``{job name: dataset}``) along ``integrator`` (and ``condition``)."""
-    import json
-
-    integrators = sorted({ds.attrs["integrator"] for ds in parts.values()}, key=["euler", "exact"].index)
-    out = {}
-    for measure, (name, _, _) in ERROR_VARIABLES.items():
-        mine = [ds for ds in parts.values() if ds.attrs["measure"] == measure]
-        if not mine:
-            continue
-        conditions = sorted({ds.attrs["condition"] for ds in mine})
-        rows = []
-        for integ in integrators:
-            by_cond = {ds.attrs["condition"]: ds for ds in mine if ds.attrs["integrator"] == integ}
-            rows.append(xr.concat([by_cond[c].drop_attrs(deep=False) for c in conditions], dim="condition"))
-        stacked = xr.concat(rows, dim="integrator")
-        if measure == "spike_time":
-            stacked = stacked.assign_coords(condition=("condition", conditions, {"long_name": "coupled-pair setting"}))
-        else:
-            stacked = stacked.isel(condition=0, drop=True)
-        out.update(stacked.data_vars)
-    ds = xr.Dataset(out).assign_coords(
-        integrator=("integrator", integrators, {"long_name": "integration method (lifsim.sim)"}))
-    params = {job: json.loads(part.attrs["lifsim_params"]) for job, part in sorted(parts.items())}
-    ds.attrs = {"title": f"lifsim convergence study: {experiment}", "Conventions": "CF-1.10",
-                "experiment": experiment, "kind": "convergence",
-                "reference": "scipy.integrate.solve_ivp (DOP853) with threshold events; rtol and atol in "
-                             "lifsim_params",
-                **provenance.attributes(params, list(params.values()))}
-    return ds
-
-
 def run_job(params: dict, inputs: list, threads: int | None = None) -> xr.Dataset:
     """One convergence job (the ``simulate`` stage of the kind): a reference solve or a measurement."""
     if params["integrator"] == "reference":
         return reference_dataset(params)
     return measure_dataset(params, inputs[0] if inputs else None)
-
-
-def gather_experiment(kind: str, experiment: str, parts: dict[str, xr.Dataset]) -> xr.Dataset:
-    """The ``gather`` stage of the kind: see :func:`gather`."""
-    return gather(parts, experiment)

@@ -1,0 +1,55 @@
+"""The dataset of a convergence study: its measurement jobs stacked along ``integrator`` (and ``condition``).
+
+Kept apart from ``lifsim.convergence`` (which runs the integrators) so that the gather job imports no
+simulation code.
+"""
+from __future__ import annotations
+
+import xarray as xr
+
+from . import provenance
+
+ERROR_VARIABLES = {  # measure -> (variable, long name, units)
+    "rate": ("rate_error", "largest relative error of the ISI rate against the analytical rate, over the "
+                           "swept currents above rheobase", "1"),
+    "trace": ("trace_error", "largest |V - V_reference| on the grid after the presynaptic spike(s)", "mV"),
+    "spike_time": ("spike_time_error", "largest |spike time - reference spike time|, same neuron and "
+                                       "spike index", "ms"),
+}
+
+
+def gather(parts: dict[str, xr.Dataset], experiment: str) -> xr.Dataset:
+    """Stack measurement datasets (``{job name: dataset}``) along ``integrator`` (and ``condition``)."""
+    import json
+
+    integrators = sorted({ds.attrs["integrator"] for ds in parts.values()}, key=["euler", "exact"].index)
+    out = {}
+    for measure in ERROR_VARIABLES:
+        mine = [ds for ds in parts.values() if ds.attrs["measure"] == measure]
+        if not mine:
+            continue
+        conditions = sorted({ds.attrs["condition"] for ds in mine})
+        rows = []
+        for integ in integrators:
+            by_cond = {ds.attrs["condition"]: ds for ds in mine if ds.attrs["integrator"] == integ}
+            rows.append(xr.concat([by_cond[c].drop_attrs(deep=False) for c in conditions], dim="condition"))
+        stacked = xr.concat(rows, dim="integrator")
+        if measure == "spike_time":
+            stacked = stacked.assign_coords(condition=("condition", conditions, {"long_name": "coupled-pair setting"}))
+        else:
+            stacked = stacked.isel(condition=0, drop=True)
+        out.update(stacked.data_vars)
+    ds = xr.Dataset(out).assign_coords(
+        integrator=("integrator", integrators, {"long_name": "integration method (lifsim.sim)"}))
+    params = {job: json.loads(part.attrs["lifsim_params"]) for job, part in sorted(parts.items())}
+    ds.attrs = {"title": f"lifsim convergence study: {experiment}", "Conventions": "CF-1.10",
+                "experiment": experiment, "kind": "convergence",
+                "reference": "scipy.integrate.solve_ivp (DOP853) with threshold events; rtol and atol in "
+                             "lifsim_params",
+                **provenance.attributes(params, list(params.values()))}
+    return ds
+
+
+def gather_experiment(kind: str, experiment: str, parts: dict[str, xr.Dataset]) -> xr.Dataset:
+    """The ``gather`` stage of the kind: see :func:`gather`."""
+    return gather(parts, experiment)
