@@ -108,3 +108,10 @@ def test_the_site_builds_strictly(tmp_path):
     for page in ("integrators", "science", "reruns", "archives", "troubleshooting", "cluster", "benchmarks",
                  "architecture", "cli"):
         assert (site / page / "index.html").is_file(), page
+
+
+def test_the_readme_is_a_front_door():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 150
+    assert 'pip install -e ".[test]" && snakemake -c4' in text and "python -m pytest" in text
+    assert (REPO / ".ci" / "run").read_text().count("python3 -m pytest") == 1   # CI runs the README's command
