@@ -9,15 +9,20 @@ rule analyse_experiment:
         extra=lambda w: analysis_job_files(w.experiment),
     output:
         analysis="results/analysis/{experiment}.nc",
-    params:
-        spec=lambda w: canonical_json({"kind": PLANS[w.experiment].kind, "options": PLANS[w.experiment].analysis,
-                                       "extra": sorted(PLANS[w.experiment].analysis_jobs),
-                                       "stage": stage_ref(w.experiment, "analyse")}),
     log:
         "results/logs/analyse_experiment/{experiment}.log",
     benchmark:
         "results/benchmarks/analyse_experiment/{experiment}.tsv"
     threads: 1
+    params:
+        spec=lambda w: canonical_json(
+            {
+                "kind": PLANS[w.experiment].kind,
+                "options": PLANS[w.experiment].analysis,
+                "extra": sorted(PLANS[w.experiment].analysis_jobs),
+                "stage": stage_ref(w.experiment, "analyse"),
+            }
+        ),
     script:
         "../scripts/analyse.py"
 
@@ -30,12 +35,17 @@ rule summarise_experiment:
     output:
         rst="results/summaries/{experiment}.rst",
         json="results/summaries/{experiment}.json",
-    params:
-        spec=lambda w: canonical_json({"experiment": w.experiment, "kind": PLANS[w.experiment].kind,
-                                       "stage": stage_ref(w.experiment, "summarise")}),
     log:
         "results/logs/summarise_experiment/{experiment}.log",
     benchmark:
         "results/benchmarks/summarise_experiment/{experiment}.tsv"
+    params:
+        spec=lambda w: canonical_json(
+            {
+                "experiment": w.experiment,
+                "kind": PLANS[w.experiment].kind,
+                "stage": stage_ref(w.experiment, "summarise"),
+            }
+        ),
     script:
         "../scripts/summarise.py"

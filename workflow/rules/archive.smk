@@ -19,9 +19,9 @@ rule archive:
         report=lambda w: ["results/report.html"] if Path("results/report.html").is_file() else [],
     output:
         archive=f"results/archive/{ARCHIVE_NAME}.tar",
-    params:
-        resolved=RESOLVED_CONFIG,
     log:
         f"results/logs/archive/{ARCHIVE_NAME}.log",
+    params:
+        resolved=RESOLVED_CONFIG,
     script:
         "../scripts/archive.py"

@@ -17,7 +17,6 @@ from lifsim.config import ConfigError, canonical_json, load_merged  # noqa: E402
 from lifsim.config.resources import job_mem_mb  # noqa: E402
 from lifsim.planning import plan  # noqa: E402
 
-
 # The config files in use, in Snakemake's order: config.yaml, then each --configfile layered on it key by key
 # (lifsim.config.merge); --replace-workflow-config drops config.yaml. Snakemake itself reads the --configfile
 # files before this runs, and fails on a missing one with its own traceback (see docs/troubleshooting.md).
@@ -78,10 +77,18 @@ def _closure(script, kind=None, stage=None):
 
 
 # (script, stage) of each rule that runs an experiment kind's stage; computed once per DAG build
-STAGE_SCRIPTS = {"simulate": "simulate.py", "gather": "gather.py", "analyse": "analyse.py",
-                 "summarise": "summarise.py", "plot": "plot.py"}
-CODE = {(stage, kind): _closure(script, kind, stage) for stage, script in STAGE_SCRIPTS.items()
-        for kind in sorted({p.kind for p in PLANS.values()})}
+STAGE_SCRIPTS = {
+    "simulate": "simulate.py",
+    "gather": "gather.py",
+    "analyse": "analyse.py",
+    "summarise": "summarise.py",
+    "plot": "plot.py",
+}
+CODE = {
+    (stage, kind): _closure(script, kind, stage)
+    for stage, script in STAGE_SCRIPTS.items()
+    for kind in sorted({p.kind for p in PLANS.values()})
+}
 ARCHIVE_CODE = _closure("archive.py")
 if codedeps.CACHE != _CODEDEPS_STATE:
     try:
@@ -141,8 +148,9 @@ def analysis_job_files(experiment):
 
 
 def figure_files(experiment):
-    return [f"results/figures/{experiment}{suffix}.{fmt}" for suffix in PLANS[experiment].figure_suffixes
-            for fmt in FORMATS]
+    return [
+        f"results/figures/{experiment}{suffix}.{fmt}" for suffix in PLANS[experiment].figure_suffixes for fmt in FORMATS
+    ]
 
 
 def caption(kind, suffix):
@@ -155,9 +163,13 @@ def caption(kind, suffix):
 def report_figures(experiment):
     """The figures of ``experiment``, flagged for the HTML report (snakemake --report results/report.html)."""
     kind = PLANS[experiment].kind
-    return [report(f"results/figures/{experiment}{suffix}.{fmt}", caption=caption(kind, suffix),
-                   category=experiment, labels={"figure": f"{experiment}{suffix}", "format": fmt.upper()})
-            for suffix in PLANS[experiment].figure_suffixes for fmt in FORMATS]
+    flagged = []  # (`report(` may not start a line: Snakemake's parser would read the `report:` keyword)
+    for suffix in PLANS[experiment].figure_suffixes:
+        for fmt in FORMATS:
+            labels = {"figure": f"{experiment}{suffix}", "format": fmt.upper()}
+            path = f"results/figures/{experiment}{suffix}.{fmt}"
+            flagged.append(report(path, caption=caption(kind, suffix), category=experiment, labels=labels))
+    return flagged
 
 
 ALL_FIGURES = [f for e in EXPERIMENTS for f in figure_files(e)]

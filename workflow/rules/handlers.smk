@@ -42,8 +42,9 @@ def science_warnings():
 def print_warnings():
     lines = science_warnings()
     if lines:
-        shown = lines[:20] + ([f"  ... and {len(lines) - 20} more (grep -r WARNING results/logs)"]
-                             if len(lines) > 20 else [])
+        shown = lines[:20] + (
+            [f"  ... and {len(lines) - 20} more (grep -r WARNING results/logs)"] if len(lines) > 20 else []
+        )
         sys.stderr.write(f"\nlifsim: {len(lines)} science warning(s) in this run:\n" + "\n".join(shown) + "\n\n")
 
 

@@ -14,16 +14,20 @@ for _experiment in EXPERIMENTS:
             summary=f"results/summaries/{_experiment}.rst",
         output:
             report_figures(_experiment),
-        params:
-            spec=canonical_json(
-                {"experiment": _experiment, "kind": PLANS[_experiment].kind, "options": PLANS[_experiment].figures,
-                 "stage": stage_ref(_experiment, "plot")}
-            ),
         log:
             f"results/logs/plot/{_experiment}.log",
         benchmark:
             f"results/benchmarks/plot/{_experiment}.tsv"
         threads: 1
+        params:
+            spec=canonical_json(
+                {
+                    "experiment": _experiment,
+                    "kind": PLANS[_experiment].kind,
+                    "options": PLANS[_experiment].figures,
+                    "stage": stage_ref(_experiment, "plot"),
+                }
+            ),
         script:
             "../scripts/plot.py"
 

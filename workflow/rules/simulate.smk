@@ -8,9 +8,6 @@ rule simulate_job:
         inputs=job_inputs,
     output:
         dataset="results/simulations/{experiment}/{job}.nc",
-    params:
-        job=job_params,
-        stage=lambda w: stage_ref(w.experiment, "simulate"),
     log:
         "results/logs/simulate_job/{experiment}/{job}.log",
     benchmark:
@@ -18,6 +15,9 @@ rule simulate_job:
     threads: lambda w: job_threads(w)
     resources:
         mem_mb=simulation_mem_mb,  # estimated from the job's size (lifsim.config.resources)
+    params:
+        job=job_params,
+        stage=lambda w: stage_ref(w.experiment, "simulate"),
     script:
         "../scripts/simulate.py"
 
@@ -28,14 +28,19 @@ rule gather_experiment:
         jobs=lambda w: gathered_files(w.experiment),
     output:
         dataset="results/datasets/{experiment}.nc",
-    params:
-        spec=lambda w: canonical_json({"experiment": w.experiment, "kind": PLANS[w.experiment].kind,
-                                       "jobs": PLANS[w.experiment].gathered,
-                                       "stage": stage_ref(w.experiment, "gather")}),
     log:
         "results/logs/gather_experiment/{experiment}.log",
     benchmark:
         "results/benchmarks/gather_experiment/{experiment}.tsv"
     threads: 1
+    params:
+        spec=lambda w: canonical_json(
+            {
+                "experiment": w.experiment,
+                "kind": PLANS[w.experiment].kind,
+                "jobs": PLANS[w.experiment].gathered,
+                "stage": stage_ref(w.experiment, "gather"),
+            }
+        ),
     script:
         "../scripts/gather.py"
