@@ -7,7 +7,10 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
-LIFSIM_SRC = str(Path(workflow.basedir) / "workflow")
+# The checkout this file belongs to (also when another workflow uses lifsim as a module, where
+# workflow.basedir is that workflow's folder).
+CHECKOUT = Path(workflow.current_basedir).resolve().parents[1]
+LIFSIM_SRC = str(CHECKOUT / "workflow")
 # The DAG is built with the lifsim of this checkout, not an installed copy from elsewhere;
 # each script puts the same folder first on its own path (see workflow/scripts/).
 sys.path.insert(0, LIFSIM_SRC)
@@ -22,7 +25,7 @@ from lifsim.planning import plan  # noqa: E402
 # files before this runs, and fails on a missing one with its own traceback (see docs/troubleshooting.md).
 # A run elsewhere (snakemake -s <checkout>/Snakefile -d <dir>) without a config.yaml in <dir> uses the
 # checkout's own.
-_DEFAULT_CONFIG = "config.yaml" if Path("config.yaml").is_file() else str(Path(workflow.basedir) / "config.yaml")
+_DEFAULT_CONFIG = "config.yaml" if Path("config.yaml").is_file() else str(CHECKOUT / "config.yaml")
 CONFIG_FILES = [str(p) for p in workflow.overwrite_configfiles]
 _REPLACE = workflow.config_settings.replace_workflow_config
 if not CONFIG_FILES or (not _REPLACE and CONFIG_FILES[0] != str(Path(_DEFAULT_CONFIG).absolute())):
@@ -49,7 +52,7 @@ for _plan in PLANS.values():
 
 EXPERIMENTS = sorted(PLANS)
 FORMATS = config["figures"]["formats"]
-SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
+SCRIPTS = CHECKOUT / "workflow" / "scripts"
 
 
 # Package code a rule's jobs run, from the import closure of its script and of the experiment kind's
