@@ -18,6 +18,7 @@ REGISTRY = {
     "coupled_pair": "lifsim.kinds.coupled_pair",
     "pair_grid": "lifsim.kinds.pair_grid",
     "convergence": "lifsim.kinds.convergence",
+    "noisy_fi_curve": "lifsim.kinds.noisy_fi_curve",
 }
 
 KINDS = tuple(REGISTRY)
