@@ -19,6 +19,7 @@ REGISTRY = {
     "pair_grid": "lifsim.kinds.pair_grid",
     "convergence": "lifsim.kinds.convergence",
     "noisy_fi_curve": "lifsim.kinds.noisy_fi_curve",
+    "stimulus_response": "lifsim.kinds.stimulus_response",
 }
 
 KINDS = tuple(REGISTRY)
