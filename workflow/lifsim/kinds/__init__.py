@@ -20,6 +20,7 @@ REGISTRY = {
     "convergence": "lifsim.kinds.convergence",
     "noisy_fi_curve": "lifsim.kinds.noisy_fi_curve",
     "stimulus_response": "lifsim.kinds.stimulus_response",
+    "poisson_input": "lifsim.kinds.poisson_input",
 }
 
 KINDS = tuple(REGISTRY)
