@@ -108,9 +108,11 @@ def analyse_noisy_fi(ds, options, extra=None):
     if extra:
         other = gather_noisy_fi(ds.attrs["kind"], ds.attrs["experiment"], extra)
         out.update(labelled(other, other.attrs["integrator"], "_compare"))
-    an = xr.Dataset(out).transpose("estimator", "sigma", ...)
-    an.attrs["noise_convention"] = ds.attrs["noise_convention"]
-    an.attrs["integrator"] = ds.attrs["integrator"]
-    if extra:
-        an.attrs["compare_integrator"] = other.attrs["integrator"]
-    return an
+    out["rate"].attrs["noise_convention"] = ds.attrs["noise_convention"]
+    return xr.Dataset(out).transpose("estimator", "sigma", ...)   # (the analysis stage sets the attributes)
+
+
+def integrators(an) -> tuple[str, str | None]:
+    """The integrator of the rates and of the comparison rates (None: not run)."""
+    other = an["rate_compare"].attrs["integrator"] if "rate_compare" in an else None
+    return an["rate"].attrs["integrator"], other

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from ..analysis.noisy_fi import integrators
+
 
 def plot_noisy_fi(ds, an, options) -> dict:
     fig = Figure(figsize=(options["width"], options["width"] * 0.42))
     ax_rate, ax_cv = fig.subplots(1, 2)
     colors = ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"]
-    other = an.attrs.get("compare_integrator")
+    integrator, other = integrators(an)
     for i, sigma in enumerate(an["sigma"].values):
         c = colors[i % len(colors)]
         current = an["I_e"].values
@@ -22,7 +24,7 @@ def plot_noisy_fi(ds, an, options) -> dict:
         ax_cv.plot(current, an["cv_isi"].sel(sigma=sigma), "o-", ms=3, color=c, label=f"{sigma:g} mV")
     ax_rate.set_xlabel("I_e (nA)")
     ax_rate.set_ylabel("rate (Hz)")
-    ax_rate.set_title(f"1 / mean ISI ({an.attrs['integrator']}: dots +- SE"
+    ax_rate.set_title(f"1 / mean ISI ({integrator}: dots +- SE"
                       + (f"; {other}: x" if other else "") + ")", fontsize=8)
     ax_rate.legend(fontsize=6)
     ax_cv.set_xlabel("I_e (nA)")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..analysis.noisy_fi import integrators
 from .common import clean, num, table
 
 
@@ -32,9 +33,8 @@ def errors_per_sigma(an, suffix: str = "") -> list[dict]:
 
 def summary(ds, an) -> tuple[dict, str]:
     main = errors_per_sigma(an)
-    other = an.attrs.get("compare_integrator")
+    integrator, other = integrators(an)
     compare = errors_per_sigma(an, "_compare") if other else []
-    integrator = an.attrs["integrator"]
     measured = {"integrator": integrator, "errors": main, "compare_integrator": other, "compare_errors": compare,
                 "max_censored": int(an["censored"].max())}
     judged = [r for r in main if r["points"]]
