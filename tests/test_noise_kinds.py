@@ -198,3 +198,9 @@ def test_bad_noise_stimulus_and_poisson_values_are_one_config_error(name, exp, w
         lifsim.load(config_with(name, exp))
     assert info.value.path == where, info.value
     assert words in info.value.message and "\n" not in str(info.value)
+
+
+def test_the_config_parser_knows_the_stimulus_kinds_the_integrator_has():
+    from lifsim import stimulus, stimulus_config
+
+    assert stimulus_config.KINDS == stimulus.KINDS

@@ -51,5 +51,8 @@ KIND = Kind(
         "description": "stimulus_response: conditions by name, each a list of current components "
                        "(step, pulses, ramp, sine) added to I_e",
         "propertyNames": {"pattern": "^[A-Za-z0-9_]{1,64}$"},
-        "additionalProperties": {"type": "array", "minItems": 1, "items": {"type": "object"}}}},
+        "additionalProperties": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["kind"],
+            "properties": {"kind": {"type": "string", "enum": ["step", "pulses", "ramp", "sine"],
+                                    "description": "the component's kind"}}}}}},
 )
