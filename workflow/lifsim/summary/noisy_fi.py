@@ -45,7 +45,7 @@ def summary(ds, an) -> tuple[dict, str]:
              f"of the Siegert rate at {met} of {total} points where the Siegert rate is >= 5 Hz"
              + (" (all of them)." if met == total and total else ".")]
     if other:
-        worst = max((abs(r["max_error_percent"]) for r in compare if r["points"]), default=float("nan"))
+        worst = max((r["max_error_percent"] for r in compare if r["points"]), key=abs, default=float("nan"))
         lines.append(f"The same points with ``{other}``: largest ISI-rate error {num(worst, 2)} % "
                      "(per sigma in the table).")
     if measured["max_censored"]:
