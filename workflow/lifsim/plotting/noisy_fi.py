@@ -7,7 +7,7 @@ from ..analysis.noisy_fi import integrators
 
 
 def plot_noisy_fi(ds, an, options) -> dict:
-    fig = Figure(figsize=(options["width"], options["width"] * 0.42))
+    fig = Figure(figsize=(options["width"], options["width"] * 0.42), layout="constrained")
     ax_rate, ax_cv = fig.subplots(1, 2)
     colors = ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"]
     integrator, other = integrators(an)

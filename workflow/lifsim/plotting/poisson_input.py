@@ -5,7 +5,7 @@ from matplotlib.figure import Figure
 
 
 def plot_poisson(ds, an, options) -> dict:
-    fig = Figure(figsize=(options["width"], options["width"] * 0.6))
+    fig = Figure(figsize=(options["width"], options["width"] * 0.7), layout="constrained")
     (ax_g, ax_v), (ax_m, ax_o) = fig.subplots(2, 2)
     t = ds["time"].values
     for rate in ds["rate"].values:

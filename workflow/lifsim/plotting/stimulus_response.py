@@ -8,7 +8,7 @@ def plot_stimulus(ds, an, options) -> dict:
     from .. import spikes
 
     conds = list(ds["condition"].values)
-    fig = Figure(figsize=(options["width"], 1.6 * len(conds) + 0.6))
+    fig = Figure(figsize=(options["width"], 1.6 * len(conds) + 0.6), layout="constrained")
     axes = fig.subplots(len(conds), 2, squeeze=False, sharex=True)
     trains = spikes.trains(ds)
     t = ds["time"].values
