@@ -70,10 +70,9 @@ def interval_sums(index, times, n: int, t0: float, t1: float) -> dict:
 
 
 def simulate_noisy_fi(params: dict, inputs=None, threads=None):
-    """One job: its neurons through ``lifsim.noisy.exact_noise.simulate``; an ``xr.Dataset``."""
-    import xarray as xr
-
+    """One job: its neurons through ``lifsim.noisy.exact_noise.simulate``; content for ``lifsim.io``."""
     from ..config.sweeps import expand
+    from .content import content
 
     names, shape, values, keys = point_arrays(params)
     n = keys.size
@@ -111,9 +110,7 @@ def simulate_noisy_fi(params: dict, inputs=None, threads=None):
                                {"long_name": "number of spikes of each train", "units": "1",
                                 "sample_dimension": "spike"})
         data["spike_time"] = (("spike",), times[sums["order"]] * 1e3, {"long_name": "spike time", "units": "ms"})
-    ds = xr.Dataset(data, coords=coords)
-    ds.attrs = job_attributes(params)
-    return ds
+    return content(coords, data, job_attributes(params))
 
 
 def coordinate(name, values, dimension, long_name):

@@ -29,10 +29,10 @@ def neuron_arrays(params: dict):
 
 
 def simulate_poisson(params, inputs=None, threads=None):
-    import xarray as xr
-
+    from ..io import TRACE_ENCODING
     from ..sim.batch import from_params
     from ..sim.exact import run_exact
+    from .content import content
     from .poisson import event_times
 
     rates, keys, axes = neuron_arrays(params)
@@ -50,8 +50,9 @@ def simulate_poisson(params, inputs=None, threads=None):
     window = params["duration"] - params["burn_in"]
     shape = (len(axes[0]), per)
     t = result.times[::1] * 1e3
-    ds = xr.Dataset(
-        {"g_mean": (("rate", "trial"), g.mean(axis=0).reshape(shape) * 1e9,
+    return content(
+        encoding={"V_example": TRACE_ENCODING, "g_example": TRACE_ENCODING},
+        data_vars={"g_mean": (("rate", "trial"), g.mean(axis=0).reshape(shape) * 1e9,
                     {"long_name": "time average of g_syn after the burn-in (on the grid)", "units": "nS"}),
          "g_sq_mean": (("rate", "trial"), (g * g).mean(axis=0).reshape(shape) * 1e18,
                        {"long_name": "time average of g_syn^2 after the burn-in", "units": "nS2"}),
@@ -68,15 +69,14 @@ def simulate_poisson(params, inputs=None, threads=None):
                        {"long_name": "synaptic conductance of trial 0", "units": "nS"})},
         coords={"rate": ("rate", axes[0], {"long_name": "rate of the presynaptic Poisson train", "units": "Hz"}),
                 "trial": ("trial", np.arange(per), {"long_name": "trial number within the point", "units": "1"}),
-                "time": ("time", t, {"long_name": "time", "units": "ms", "axis": "T", "standard_name": "time"})})
-    ds.attrs = {"title": f"lifsim poisson_input simulation: {params['experiment']} / {params['condition']}",
+                "time": ("time", t, {"long_name": "time", "units": "ms", "axis": "T", "standard_name": "time"})},
+        attrs={"title": f"lifsim poisson_input simulation: {params['experiment']} / {params['condition']}",
                 "Conventions": "CF-1.10", "experiment": params["experiment"], "kind": params["kind"],
                 "condition": params["condition"], "integrator": "exact", "window_ms": window * 1e3,
                 "source": "lifsim conductance-based LIF neuron (lifsim.sim.exact) with Poisson input events",
                 "random_streams": "Philox-4x32 keyed per neuron by (seed, stream, rate, trial): independent of "
                                   "the job split",
-                **provenance.attributes(params)}
-    return ds
+                **provenance.attributes(params)})
 
 
 def gather_poisson(kind: str, experiment: str, datasets: dict):

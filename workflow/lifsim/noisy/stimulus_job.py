@@ -35,7 +35,8 @@ def trace(components, mu, tau, R_in, V0, release_times, t_ref, V_reset, times):
 
 
 def simulate_stimulus(params, inputs=None, threads=None):
-    import xarray as xr
+    from ..io import TRACE_ENCODING
+    from .content import content
 
     p = params["neuron"]
     reset = params["reset"]
@@ -53,21 +54,21 @@ def simulate_stimulus(params, inputs=None, threads=None):
     times = np.arange(int(round(params["duration"] / params["dt"])) + 1) * params["dt"]
     V = trace(components, mu, tau, R_in, V0, spikes + t_ref, t_ref, V_reset, times)
     current = p.get("I_e", 0.0) + stimulus.value(components, times)
-    ds = xr.Dataset(
-        {"V": (("time",), V * 1e3, {"long_name": "membrane potential", "units": "mV"}),
+    return content(
+        coords={"time": ("time", times * 1e3, {"long_name": "time", "units": "ms", "axis": "T",
+                                               "standard_name": "time"})},
+        encoding={"I": TRACE_ENCODING},   # V in float64: the step response is checked to rounding
+        data_vars={"V": (("time",), V * 1e3, {"long_name": "membrane potential", "units": "mV"}),
          "I": (("time",), current * 1e9, {"long_name": "injected current I_e + stimulus", "units": "nA"}),
          "spike_count": ((), np.int32(spikes.size), {"long_name": "number of spikes", "units": "1",
                                                      "sample_dimension": "spike"}),
          "spike_time": (("spike",), spikes * 1e3, {"long_name": "spike time", "units": "ms"})},
-        coords={"time": ("time", times * 1e3, {"long_name": "time", "units": "ms", "axis": "T",
-                                               "standard_name": "time"})})
-    ds.attrs = {"title": f"lifsim stimulus_response simulation: {params['experiment']} / {params['condition']}",
+        attrs={"title": f"lifsim stimulus_response simulation: {params['experiment']} / {params['condition']}",
                 "Conventions": "CF-1.10", "experiment": params["experiment"], "kind": params["kind"],
                 "condition": params["condition"], "integrator": "exact",
                 "stimulus": json.dumps(components), "noise_convention": "no noise (sigma = 0)",
                 "source": "lifsim leaky integrate-and-fire neuron, constant conductances, exact stimulus integral",
-                **provenance.attributes(params)}
-    return ds
+                **provenance.attributes(params)})
 
 
 def gather_stimulus(kind: str, experiment: str, datasets: dict):
