@@ -16,8 +16,8 @@ def resolved(cfg):
 
 def test_default_config_resolves_to_the_notebook_jobs():
     _, plans = load(CONFIGS / "default.yaml")
-    assert sorted(plans) == ["convergence", "coupled_pair", "fi_curve", "initial_conditions", "synaptic_response",
-                             "synchrony_map"]
+    assert sorted(plans) == ["convergence", "coupled_pair", "fi_curve", "initial_conditions", "noisy_fi_curve",
+                             "poisson_input", "stimulus_response", "synaptic_response", "synchrony_map"]
     assert sorted(plans["synaptic_response"].jobs) == ["excitatory", "inhibitory", "shunting"]
     assert sorted(plans["fi_curve"].jobs) == ["duration-100ms", "duration-500ms"]
     shunting = plans["synaptic_response"].jobs["shunting"]["neuron"]

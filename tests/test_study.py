@@ -28,8 +28,8 @@ def test_run_and_analyse_equal_the_pipelines_files(tiny_run, name):
 
 def test_a_study_lists_its_experiments_and_their_jobs():
     study = lifsim.load(tiny_config())
-    assert sorted(study) == ["convergence", "coupled_pair", "fi_curve", "initial_conditions", "synaptic_response",
-                             "synchrony_map"]
+    assert sorted(study) == ["convergence", "coupled_pair", "fi_curve", "initial_conditions", "noisy_fi_curve",
+                             "poisson_input", "stimulus_response", "synaptic_response", "synchrony_map"]
     assert "analysis/base" in study["coupled_pair"].jobs and study["coupled_pair"].kind.name == "coupled_pair"
     numbers, text = study["initial_conditions"].summarise()
     assert numbers["experiment"] == "initial_conditions" and text

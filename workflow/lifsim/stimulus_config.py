@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from .config.errors import ConfigError, join
 from .config.resolve import quantity
-from .stimulus import KINDS
+
+# lifsim.stimulus.KINDS, written out so that planning (DAG-build time) does not import numpy
+KINDS = ("step", "pulses", "ramp", "sine")
 
 # kind -> {key: (dimension or None for a plain number, default)}; None default means required
 FIELDS = {

@@ -15,6 +15,10 @@ value of the first dimension), at most ``max_points_per_job`` points unless a
 single row is larger. A job is named by a hash of its content, so that
 extending the first dimension reruns only the new rows' jobs, and editing one
 value of the first dimension reruns only the job holding it.
+
+A kind may declare more sweepable names than the model parameters (``extra``:
+``{"noise.sigma": ("voltage", "white-noise amplitude sigma (Brunel)")}``); the
+grid then names that dimension by the last part of the key (``sigma``).
 """
 from __future__ import annotations
 
@@ -27,12 +31,16 @@ from .resolve import canonical_json, linspace, quantity, sha256
 SWEEPABLE = tuple(sorted(NEURON_PARAMS))
 
 
-def dim_spec(name: str, spec, path: str) -> dict:
+def dim_spec(name: str, spec, path: str, extra: dict | None = None) -> dict:
     """One swept parameter as a compact spec: ``{"values": [...]}`` (sorted) or
-    ``{"range": [start, stop, num, scale]}`` (SI). Refuses empty, duplicate or unknown ones."""
-    if name not in NEURON_PARAMS:
-        raise ConfigError(path, f"expected a model parameter to sweep ({', '.join(SWEEPABLE)}), got {name!r}")
-    dim = NEURON_PARAMS[name][0]
+    ``{"range": [start, stop, num, scale]}`` (SI). Refuses empty, duplicate or unknown ones.
+
+    ``extra``: sweepable names besides the model parameters, ``{name: (dimension, long name)}``."""
+    known = {**NEURON_PARAMS, **(extra or {})}
+    if name not in known:
+        names = ", ".join(sorted(known))
+        raise ConfigError(path, f"expected a model parameter to sweep ({names}), got {name!r}")
+    dim = known[name][0]
     if isinstance(spec, list):
         if not spec:
             raise ConfigError(path, "expected at least one value, got an empty list")
@@ -78,11 +86,19 @@ def size(spec: dict) -> int:
 MAX_POINTS = 10**8
 
 
-def parse_sweep(raw: dict, path: str) -> dict[str, dict]:
-    """``{name: dimension spec}`` with names in sorted order (the dataset's dimension order)."""
+def dim_name(key: str) -> str:
+    """The dimension a sweep key makes: the key itself, or its last part (``noise.sigma`` -> ``sigma``)."""
+    return key.rsplit(".", 1)[-1]
+
+
+def parse_sweep(raw: dict, path: str, extra: dict | None = None) -> dict[str, dict]:
+    """``{name: dimension spec}`` with names in sorted order (the dataset's dimension order).
+
+    ``extra`` (see :func:`dim_spec`): more sweepable keys; each is named by :func:`dim_name` in the grid."""
     if not raw:
         raise ConfigError(path, "expected at least one swept parameter, got an empty sweep")
-    grid = {name: dim_spec(name, raw[name], join(path, name)) for name in sorted(raw)}
+    specs = {dim_name(key): dim_spec(key, raw[key], join(path, key), extra) for key in raw}
+    grid = {name: specs[name] for name in sorted(specs)}
     total = math.prod(size(spec) for spec in grid.values())
     if total > MAX_POINTS:
         raise ConfigError(path, f"expected at most {MAX_POINTS:.0e} grid points in one experiment, got {total:.3g}: "

@@ -18,6 +18,9 @@ REGISTRY = {
     "coupled_pair": "lifsim.kinds.coupled_pair",
     "pair_grid": "lifsim.kinds.pair_grid",
     "convergence": "lifsim.kinds.convergence",
+    "noisy_fi_curve": "lifsim.kinds.noisy_fi_curve",
+    "stimulus_response": "lifsim.kinds.stimulus_response",
+    "poisson_input": "lifsim.kinds.poisson_input",
 }
 
 KINDS = tuple(REGISTRY)

@@ -1,0 +1,33 @@
+"""Figure of ``noisy_fi_curve``: rates with error bars on the Siegert lines per sigma, and the ISI CV."""
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from ..analysis.noisy_fi import integrators
+
+
+def plot_noisy_fi(ds, an, options) -> dict:
+    fig = Figure(figsize=(options["width"], options["width"] * 0.42), layout="constrained")
+    ax_rate, ax_cv = fig.subplots(1, 2)
+    colors = ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"]
+    integrator, other = integrators(an)
+    for i, sigma in enumerate(an["sigma"].values):
+        c = colors[i % len(colors)]
+        current = an["I_e"].values
+        ax_rate.plot(current, an["rate_siegert"].sel(sigma=sigma), "-", color=c, lw=1,
+                     label=f"Siegert, sigma = {sigma:g} mV")
+        rate = an["rate"].sel(estimator="isi", sigma=sigma)
+        se = an["rate_se"].sel(estimator="isi", sigma=sigma)
+        ax_rate.errorbar(current, rate, yerr=se.fillna(0), fmt="o", ms=3, color=c, capsize=2)
+        if other:
+            ax_rate.plot(current, an["rate_compare"].sel(estimator="isi", sigma=sigma), "x", ms=4, color=c)
+        ax_cv.plot(current, an["cv_isi"].sel(sigma=sigma), "o-", ms=3, color=c, label=f"{sigma:g} mV")
+    ax_rate.set_xlabel("I_e (nA)")
+    ax_rate.set_ylabel("rate (Hz)")
+    ax_rate.set_title(f"1 / mean ISI ({integrator}: dots +- SE"
+                      + (f"; {other}: x" if other else "") + ")", fontsize=8)
+    ax_rate.legend(fontsize=6)
+    ax_cv.set_xlabel("I_e (nA)")
+    ax_cv.set_ylabel("CV of the ISIs")
+    ax_cv.legend(fontsize=6, title="sigma", title_fontsize=6)
+    return {"": fig}
