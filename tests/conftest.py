@@ -46,6 +46,15 @@ def tiny_config() -> dict:
     exps["coupled_pair"]["conditions"] = {k: v for k, v in exps["coupled_pair"]["conditions"].items()
                                           if k in ("base", "strong_coupling", "inhibitory", "base_t_ref_2ms")}
     exps["synaptic_response"]["test_step"] = {"amplitude": "-0.1 nA", "duration": "60 ms"}
+    noisy = exps["noisy_fi_curve"]
+    noisy.update(duration="200 ms", burn_in="50 ms", isi_tail="100 ms", trials=8)
+    noisy["sweep"] = {"I_e": ["2.4 nA", "3 nA"], "noise.sigma": ["0 mV", "4 mV"]}
+    exps["stimulus_response"]["duration"] = "60 ms"
+    exps["stimulus_response"]["stimuli"] = {
+        "step": [{"kind": "step", "amplitude": "3 nA", "start": "10 ms", "stop": "40 ms"}],
+        "sine": [{"kind": "sine", "amplitude": "1 nA", "frequency": "20 Hz", "offset": "2.5 nA", "start": "0 ms"}]}
+    exps["poisson_input"].update(duration="100 ms", burn_in="20 ms", trials=4)
+    exps["poisson_input"]["sweep"] = {"poisson_input.rate": ["1600 Hz", "6400 Hz"]}
     cfg["figures"] = {"formats": ["png"], "dpi": 40, "width": 5.0}
     return cfg
 

@@ -13,16 +13,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import snakemake, write_config
+from conftest import REPO, snakemake, write_config
 
 pytestmark = pytest.mark.pipeline
 
 SYN, IC, FI, CP = "synaptic_response", "initial_conditions", "fi_curve", "coupled_pair"
 SM, CONV = "synchrony_map", "convergence"
-EXPERIMENTS = (CONV, CP, FI, IC, SYN, SM)
+NF, PI, SR = "noisy_fi_curve", "poisson_input", "stimulus_response"
+NOISE = (NF, PI, SR)
+EXPERIMENTS = (CONV, CP, FI, IC, SYN, SM, *NOISE)
 JOBS = {SYN: ("excitatory", "inhibitory", "shunting"), IC: ("base",), FI: ("duration-50ms", "duration-100ms"),
-        CP: ("base", "base_t_ref_2ms", "inhibitory", "strong_coupling"), SM: ("excitatory", "inhibitory")}
-PROBED = (SYN, CP)   # kinds with simulations only their analysis reads (the kinds' analysis_jobs)
+        CP: ("base", "base_t_ref_2ms", "inhibitory", "strong_coupling"), SM: ("excitatory", "inhibitory"),
+        NF: ("points",), PI: ("points",), SR: ("sine", "step")}
+PROBED = (SYN, CP, NF)   # kinds with simulations only their analysis reads (the kinds' analysis_jobs)
 CONV_CASES = ("fi_curve", "synaptic_response", "coupled_pair-excitatory", "coupled_pair-inhibitory")
 
 
@@ -38,6 +41,8 @@ def sims(experiment: str, *jobs: str) -> set[str]:
 def probes(experiment: str, *jobs: str) -> set[str]:
     """The analysis-only simulations of the given conditions (all of them by default): a test-step pair
     (hold, step) per synaptic-response condition, a long run per coupled-pair condition."""
+    if experiment == NF:   # the Euler-Maruyama comparison of the whole grid
+        return {f"simulate_job:{NF}/analysis/compare-euler"}
     roles = ("-hold", "-step") if experiment == SYN else ("",)
     return {f"simulate_job:{experiment}/analysis/{job}{role}" for job in (jobs or JOBS[experiment]) for role in roles}
 
@@ -63,9 +68,37 @@ def downstream(*experiments: str) -> set[str]:
 
 
 EVERYTHING = set().union(*(sims(e) | downstream(e) for e in EXPERIMENTS), *(probes(e) for e in PROBED))
+NOTEBOOK_EVERYTHING = EVERYTHING - set().union(*(sims(e) | downstream(e) | probes(e) for e in NOISE))
+
+
+def noise_jobs_running(relpath: str) -> set[str]:
+    """The jobs of the noise and stimulus kinds whose code inputs hold ``relpath``, from their closures (their
+    stages share lifsim.noisy), with everything downstream of them."""
+    from lifsim import codedeps, kinds
+
+    scripts = REPO / "workflow" / "scripts"
+    stages = [("simulate", "simulate_job"), ("gather", "gather_experiment"), ("analyse", "analyse_experiment"),
+              ("summarise", "summarise_experiment"), ("plot", "plot")]
+    target = (REPO / relpath).resolve()
+    out: set[str] = set()
+    for e in NOISE:
+        order = [rule for stage, rule in stages
+                 if target in codedeps.closure([scripts / f"{stage}.py"], [kinds.get(e).stage_module(stage)])]
+        if not order:
+            continue
+        first = [rule for _, rule in stages].index(order[0])
+        chain = {"simulate_job": sims(e) | (probes(e) if e in PROBED else set()),
+                 "gather_experiment": {f"gather_experiment:{e}"}, "analyse_experiment": {f"analyse_experiment:{e}"},
+                 "summarise_experiment": {f"summarise_experiment:{e}"}, "plot": {f"plot_{e}"}}
+        for _, rule in stages[first:]:
+            out |= chain[rule]
+    return out
+
+
+NOTEBOOK = tuple(e for e in EXPERIMENTS if e not in NOISE)
 # the jobs that write or gather lifsim's job datasets (lifsim.dataset): all but the convergence study's
-DATASET_JOBS = set().union(*(sims(e) | downstream(e) for e in EXPERIMENTS if e != CONV),
-                           *(probes(e) for e in PROBED))
+DATASET_JOBS = set().union(*(sims(e) | downstream(e) for e in NOTEBOOK if e != CONV),
+                           *(probes(e) for e in PROBED if e != NF)) | noise_jobs_running("workflow/lifsim/dataset.py")
 
 
 # ---- reading a dry run -----------------------------------------------------------------------------------------
@@ -223,9 +256,10 @@ ROWS = [
     pytest.param(config_edit(_all(_set("neuron.tau_m", "12 ms"), _set(f"experiments.{CP}.neuron.tau_m", "10 ms"),
                                   _set(f"experiments.{SYN}.conditions.shunting.tau_m", "10 ms"))),
                  sims(SYN, "excitatory", "inhibitory") | probes(SYN, "excitatory", "inhibitory") | sims(IC) |
-                 sims(FI) | sims(SM) | sims(CONV) |
-                 downstream(SYN, IC, FI, SM, CONV), id="shared-default-overridden-elsewhere"),
-    pytest.param(config_edit(_set("seed", 7)), sims(IC) | sims(FI) | downstream(IC, FI), id="seed-only-random-jobs"),
+                 sims(FI) | sims(SM) | sims(CONV) | sims(NF) | probes(NF) | sims(PI) | sims(SR) |
+                 downstream(SYN, IC, FI, SM, CONV, *NOISE), id="shared-default-overridden-elsewhere"),
+    pytest.param(config_edit(_set("seed", 7)), sims(IC) | sims(FI) | sims(NF) | probes(NF) | sims(PI) |
+                 downstream(IC, FI, NF, PI), id="seed-only-random-jobs"),
     # analysis and figure options
     pytest.param(config_edit(_set("analysis.lock_tolerance", "0.3 ms")), analyses(CP), id="analysis-option"),
     pytest.param(config_edit(_set("figures.dpi", 50)), figures(), id="figure-dpi"),
@@ -233,12 +267,16 @@ ROWS = [
     pytest.param(config_edit(_set("figures.formats", ["png", "svg"])), figures(), id="figure-format"),
     # code
     # code: each job's inputs are the import closure of its script and its kind's stage (lifsim.codedeps)
-    pytest.param(code_edit("workflow/lifsim/sim/euler.py"), EVERYTHING, id="integrator-source"),
-    pytest.param(code_edit("workflow/lifsim/sim/batch.py"), EVERYTHING, id="model-source"),
-    pytest.param(code_edit("workflow/lifsim/rng.py"), EVERYTHING, id="rng-source"),
+    pytest.param(code_edit("workflow/lifsim/sim/euler.py"),
+                 NOTEBOOK_EVERYTHING | noise_jobs_running("workflow/lifsim/sim/euler.py"), id="integrator-source"),
+    pytest.param(code_edit("workflow/lifsim/sim/batch.py"),
+                 NOTEBOOK_EVERYTHING | noise_jobs_running("workflow/lifsim/sim/batch.py"), id="model-source"),
+    pytest.param(code_edit("workflow/lifsim/rng.py"),
+                 NOTEBOOK_EVERYTHING | noise_jobs_running("workflow/lifsim/rng.py"), id="rng-source"),
     pytest.param(code_edit("workflow/lifsim/dataset.py"), DATASET_JOBS, id="dataset-source"),
     pytest.param(code_edit("workflow/lifsim/analysis/trains.py"), analyses(IC), id="analysis-source"),
-    pytest.param(code_edit("workflow/lifsim/plotting/style.py"), figures(), id="plotting-style-source"),
+    pytest.param(code_edit("workflow/lifsim/plotting/style.py"), figures() - figures(*NOISE) |
+                 noise_jobs_running("workflow/lifsim/plotting/style.py"), id="plotting-style-source"),
     pytest.param(code_edit("workflow/lifsim/plotting/fi.py"), figures(FI), id="plotting-source"),
     pytest.param(code_edit("workflow/scripts/plot.py"), figures(), id="plot-script"),
     pytest.param(code_edit("workflow/lifsim/archive/bundle.py"), set(), id="archive-source-not-in-all"),
