@@ -1,0 +1,72 @@
+"""Configs the property test (tests/test_property.py) found crashing, each kept as a plain test.
+
+Each runs in-process through simulate -> gather -> analyse -> summarise -> figures, and checks what the
+degenerate result should be (a value with its reason), not only that nothing raised.
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import lifsim
+
+FIGURES = {"formats": ["png"], "dpi": 30, "width": 4.0}
+NEURON = {"tau_m": "10 ms", "R_m": "10 MOhm", "E_m": "-70 mV", "V_thr": "-54 mV", "V_reset": "E_m",
+          "t_ref": "0 ms", "tau_syn": "5 ms", "g_star": "10 nS", "E_syn": "0 mV", "E_exc": "0 mV",
+          "E_inh": "-100 mV", "g_exc": "0 nS", "g_inh": "0 nS", "I_e": "2 nA"}
+
+
+def run_all(cfg):
+    exp = lifsim.load(cfg)["x"]
+    ds = exp.run()
+    an = exp.analyse()
+    numbers, text = exp.summarise()
+    figs = exp.figures()
+    assert ds.attrs["experiment"] == "x" and text.strip() and figs
+    assert numbers["kind"] == cfg["experiments"]["x"]["kind"]
+    for var in an.data_vars.values():
+        assert "units" in var.attrs and "long_name" in var.attrs, var.name
+    for fig in figs.values():
+        assert fig.axes
+    return an, text
+
+
+def config(experiment, **neuron):
+    return {"seed": 1, "integrator": "euler", "dt": "0.1 ms", "neuron": {**NEURON, **neuron},
+            "experiments": {"x": experiment}, "figures": FIGURES}
+
+
+def test_fi_curve_swept_over_E_m_alone():
+    """A sweep of a parameter other than I_e (one value): rate against E_m, no rheobase bracket."""
+    an, text = run_all(config({"kind": "fi_curve", "durations": ["20 ms"], "sweep": {"E_m": ["-60 mV"]},
+                               "reset": True}))
+    assert an["rate"].dims == ("estimator", "duration", "E_m")
+    # I_e = 2 nA, E_m = -60 mV: V_inf = -40 mV above V_thr; the analytical rate is 1 / (tau ln((V_inf-V_r)/(V_inf-V_thr)))
+    expected = 1e3 / (10 * math.log((-40 + 70) / (-40 + 54)))
+    assert float(an["rate_analytical"].sel(E_m=-60)) == pytest.approx(expected, rel=1e-12)
+    assert math.isnan(float(an["rheobase_measured"].isel(duration=0)))
+    assert "I_e alone" in an["rheobase_measured"].attrs["comment"]
+    assert "not measured" in text
+
+
+def test_fi_curve_swept_over_two_parameters():
+    an, _ = run_all(config({"kind": "fi_curve", "durations": ["20 ms", "30 ms"], "reset": True,
+                            "sweep": {"I_e": ["1 nA", "3 nA"], "tau_m": ["5 ms", "10 ms", "20 ms"]}}))
+    assert an["max_abs_error"].dims == ("estimator", "duration")
+    assert math.isnan(float(an["rheobase_measured"].isel(duration=0)))
+
+
+def test_synaptic_response_without_presynaptic_spikes():
+    """No presynaptic spike: the run stores no synapse parameters; the PSP is 0 and the driving force NaN."""
+    cfg = config({"kind": "synaptic_response", "duration": "5 ms", "reset": False, "conditions": {"a": {}},
+                  "presynaptic_spikes": [], "test_step": {"amplitude": "-0.1 nA", "duration": "5 ms"}},
+                 tau_m="5 ms", R_m="5 MOhm", E_m="-65 mV", V_thr="-60 mV", tau_syn="2 ms", g_star="0 nS",
+                 I_e="0 nA")
+    cfg["dt"] = "0.05 ms"
+    an, text = run_all(cfg)
+    assert float(an["psp_amplitude"].sel(condition="a")) == 0.0
+    assert math.isnan(float(an["driving_force"].sel(condition="a")))
+    assert "no presynaptic spike" in an["driving_force"].attrs["comment"]
+    assert float(an["charge_fixed_driving_force"].sel(condition="a")) == 0.0
+    assert "no presynaptic spike" in text
