@@ -50,10 +50,16 @@ def test_fi_curve_swept_over_E_m_alone():
     assert "not measured" in text
 
 
-def test_fi_curve_swept_over_two_parameters():
-    an, _ = run_all(config({"kind": "fi_curve", "durations": ["20 ms", "30 ms"], "reset": True,
-                            "sweep": {"I_e": ["1 nA", "3 nA"], "tau_m": ["5 ms", "10 ms", "20 ms"]}}))
+@pytest.mark.parametrize("sweep", [{"I_e": ["1 nA", "3 nA"], "tau_m": ["5 ms", "10 ms", "20 ms"]},
+                                   {"E_m": ["-60 mV"], "E_syn": ["0 mV"]}])
+def test_fi_curve_swept_over_two_parameters(sweep):
+    """Two swept parameters (2 x 3 points, or one point each): the count rate is spike count / its duration."""
+    cfg = config({"kind": "fi_curve", "durations": ["20 ms", "30 ms"], "reset": True, "sweep": sweep})
+    an, _ = run_all(cfg)
+    ds = lifsim.load(cfg)["x"].run()
     assert an["max_abs_error"].dims == ("estimator", "duration")
+    count = (ds["spike_count"] / (ds["duration"] * 1e-3)).transpose(*an["rate"].sel(estimator="count").dims)
+    assert (an["rate"].sel(estimator="count").values == count.values).all()
     assert math.isnan(float(an["rheobase_measured"].isel(duration=0)))
 
 

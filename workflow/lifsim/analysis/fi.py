@@ -10,7 +10,7 @@ from .rates import analytical_rate, count_rate, rate_from_mean_isi, rheobase
 def analyse_fi(ds: xr.Dataset, options: dict) -> xr.Dataset:
     count = ds["spike_count"].values
     dims = ds["spike_count"].dims                       # (duration, I_e)
-    duration_s = ds["duration"].values[:, None] * 1e-3
+    duration_s = ds["duration"].values.reshape((-1,) + (1,) * (count.ndim - 1)) * 1e-3   # against (duration, ...)
     # 1 / mean ISI from the per-train statistics (present whether or not spike times were stored)
     isi = rate_from_mean_isi(count, ds["mean_isi"].values * 1e-3)
     cnt = count_rate(count, duration_s)
@@ -52,7 +52,7 @@ def analyse_fi(ds: xr.Dataset, options: dict) -> xr.Dataset:
             long_name="mean |rate - analytical rate| above rheobase", units="Hz"),
         "max_rel_error": (np.abs(error).where(above) / rate_analytical.where(above)).max(sweep).assign_attrs(
             long_name="largest |rate - analytical rate| / analytical rate above rheobase", units="1"),
-        "count_quantum": xr.DataArray(1.0 / duration_s[:, 0], dims=("duration",),
+        "count_quantum": xr.DataArray(1.0 / duration_s.ravel(), dims=("duration",),
                                       attrs={"long_name": "resolution of the count estimator, 1 / duration",
                                              "units": "Hz"}),
         "rheobase_measured": xr.DataArray(measured, dims=("duration",), attrs={
