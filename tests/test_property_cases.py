@@ -76,3 +76,18 @@ def test_synaptic_response_without_presynaptic_spikes():
     assert "no presynaptic spike" in an["driving_force"].attrs["comment"]
     assert float(an["charge_fixed_driving_force"].sel(condition="a")) == 0.0
     assert "no presynaptic spike" in text
+
+
+@pytest.mark.parametrize("sweep", [{"g_exc": ["0 nS"]}, {"R_m": ["5 MOhm"]}, {"E_m": ["-90 mV"]}])
+def test_synaptic_response_test_step_with_a_sweep(sweep):
+    """A sweep of a passive parameter: the test-step closed forms carry the swept dimension too."""
+    cfg = config({"kind": "synaptic_response", "duration": "5 ms", "reset": False, "conditions": {"a": {}},
+                  "presynaptic_spikes": [], "sweep": sweep,
+                  "test_step": {"amplitude": "-0.1 nA", "duration": "5 ms"}},
+                 tau_m="5 ms", R_m="5 MOhm", E_m="-65 mV", V_thr="-60 mV", I_e="0 nA")
+    an, _ = run_all(cfg)
+    (dim,) = sweep
+    for name in ("input_resistance_theory", "tau_eff_theory", "tau_eff_expected_fit", "rest_potential_theory"):
+        assert set(an[name].dims) == {"condition", dim}, name
+    assert float(an["input_resistance_theory"].squeeze()) == pytest.approx(5.0, rel=1e-12)   # R_m, no tonic g
+    assert float(an["tau_eff_theory"].squeeze()) == pytest.approx(5.0, rel=1e-12)
