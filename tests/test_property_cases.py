@@ -91,3 +91,16 @@ def test_synaptic_response_test_step_with_a_sweep(sweep):
         assert set(an[name].dims) == {"condition", dim}, name
     assert float(an["input_resistance_theory"].squeeze()) == pytest.approx(5.0, rel=1e-12)   # R_m, no tonic g
     assert float(an["tau_eff_theory"].squeeze()) == pytest.approx(5.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("sweep", [None, {"E_m": ["-60 mV"]}])
+def test_initial_conditions_one_trial_reset_off(sweep):
+    """One trial (with a one-parameter sweep it keeps its trial dim); reset off stores no V_thr: theory is NaN."""
+    exp = {"kind": "initial_conditions", "duration": "5 ms", "reset": False, "conditions": {"a": {}}, "trials": 1}
+    if sweep:
+        exp["sweep"] = sweep
+    cfg = config(exp, tau_m="5 ms", R_m="5 MOhm", E_m="-65 mV", V_thr="-60 mV", I_e="0 nA")
+    an, _ = run_all(cfg)
+    assert "trial" in an["lag_mean"].dims and an.sizes["trial"] == 1
+    assert bool(an["first_spike_theory"].isnull().all())
+    assert "reset off" in an["first_spike_theory"].attrs["comment"]
