@@ -104,3 +104,13 @@ def test_initial_conditions_one_trial_reset_off(sweep):
     assert "trial" in an["lag_mean"].dims and an.sizes["trial"] == 1
     assert bool(an["first_spike_theory"].isnull().all())
     assert "reset off" in an["first_spike_theory"].attrs["comment"]
+
+
+def test_coupled_pair_reset_off_one_neuron():
+    """Reset off: no V_thr is stored; the threshold shortfall is NaN with the reason, the figure has no threshold."""
+    cfg = config({"kind": "coupled_pair", "duration": "5 ms", "reset": False, "conditions": {"a": {}},
+                  "coupling": [[0]], "V_init": "-55 mV", "analysis_duration": "20 ms"},
+                 tau_m="5 ms", R_m="5 MOhm", E_m="-65 mV", V_thr="-60 mV", I_e="0 nA")
+    an, _ = run_all(cfg)
+    assert bool(an["shortfall_max"].isnull().all())
+    assert "reset off" in an["shortfall_max"].attrs["comment"]

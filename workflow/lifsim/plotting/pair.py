@@ -35,7 +35,8 @@ def _pair_axes(ax, ds, cond, title):
         v0 = float(ds["V_init"].sel(condition=cond, neuron=n))
         ax.plot(ds["time"], ds["V"].sel(condition=cond, neuron=n), lw=1.0,
                 label=f"neuron {n}: $V_0$ = {v0:.1f} mV", **style_of(int(n)))
-    ax.axhline(float(ds["V_thr"].sel(condition=cond)), color="grey", lw=0.6, linestyle=":")
+    if "V_thr" in ds:                       # reset off: the run has no threshold to draw
+        ax.axhline(float(ds["V_thr"].sel(condition=cond)), color="grey", lw=0.6, linestyle=":")
     ax.set_title(title, fontsize=7)
     ax.set_ylabel("V (mV)")
 
