@@ -114,3 +114,13 @@ def test_coupled_pair_reset_off_one_neuron():
     an, _ = run_all(cfg)
     assert bool(an["shortfall_max"].isnull().all())
     assert "reset off" in an["shortfall_max"].attrs["comment"]
+
+
+def test_pair_grid_of_one_neuron_is_a_config_error():
+    """A synchrony map needs a pair: a 1x1 coupling is refused at plan time with one line naming the key."""
+    cfg = config({"kind": "pair_grid", "duration": "5 ms", "reset": True, "sweep": {"E_m": ["-60 mV"]},
+                  "conditions": {"a": {}}, "coupling": [[0]], "V_init": "-55 mV"})
+    with pytest.raises(lifsim.config.ConfigError) as err:
+        lifsim.load(cfg)
+    assert "experiments.x.coupling" in str(err.value) and "at least 2 neurons" in str(err.value)
+    assert "\n" not in str(err.value)
