@@ -124,3 +124,15 @@ def test_pair_grid_of_one_neuron_is_a_config_error():
         lifsim.load(cfg)
     assert "experiments.x.coupling" in str(err.value) and "at least 2 neurons" in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_coupled_pair_nothing_recorded():
+    """record: [] stores no trace: the trace panel says V was not recorded instead of failing."""
+    cfg = config({"kind": "coupled_pair", "record": [], "duration": "5 ms", "reset": False,
+                  "conditions": {"a": {}}, "coupling": [[0]], "V_init": "-55 mV", "analysis_duration": "20 ms"},
+                 tau_m="5 ms", R_m="5 MOhm", E_m="-65 mV", V_thr="-60 mV", I_e="0 nA")
+    exp = lifsim.load(cfg)["x"]
+    assert "V" not in exp.run()
+    run_all(cfg)
+    texts = [t.get_text() for fig in exp.figures().values() for ax in fig.axes for t in ax.texts]
+    assert any("V was not recorded" in t for t in texts)
