@@ -118,8 +118,8 @@ def test_coupled_pair_reset_off_one_neuron():
 
 def test_pair_grid_of_one_neuron_is_a_config_error():
     """A synchrony map needs a pair: a 1x1 coupling is refused at plan time with one line naming the key."""
-    cfg = config({"kind": "pair_grid", "duration": "5 ms", "reset": True, "sweep": {"E_m": ["-60 mV"]},
-                  "conditions": {"a": {}}, "coupling": [[0]], "V_init": "-55 mV"})
+    cfg = config({"kind": "pair_grid", "duration": "5 ms", "reset": True, "conditions": {"a": {}},
+                  "sweep": {"E_m": ["-60 mV"], "tau_m": ["10 ms"]}, "coupling": [[0]], "V_init": "-55 mV"})
     with pytest.raises(lifsim.config.ConfigError) as err:
         lifsim.load(cfg)
     assert "experiments.x.coupling" in str(err.value) and "at least 2 neurons" in str(err.value)
@@ -136,3 +136,11 @@ def test_coupled_pair_nothing_recorded():
     run_all(cfg)
     texts = [t.get_text() for fig in exp.figures().values() for ax in fig.axes for t in ax.texts]
     assert any("V was not recorded" in t for t in texts)
+
+
+def test_pair_grid_of_one_swept_parameter_is_a_config_error():
+    cfg = config({"kind": "pair_grid", "duration": "5 ms", "reset": True, "sweep": {"E_m": ["-60 mV"]},
+                  "conditions": {"a": {}}, "coupling": [[0, 1], [1, 0]], "V_init": "-55 mV"})
+    with pytest.raises(lifsim.config.ConfigError) as err:
+        lifsim.load(cfg)
+    assert "experiments.x.sweep" in str(err.value) and "two swept parameters" in str(err.value)
