@@ -135,7 +135,9 @@ def _sweep_layout(params: dict, coords: dict):
     points = grid_points(params["grid"])
     per_point = params["batch"].get("per_point", 1)
     names = list(points)
-    if len(names) == 1 and per_point == 1:
+    # trials and coupled neurons keep their dimension even when a point has one of them (trials: 1, a 1x1 matrix)
+    inner = params["batch"].get("inner", "neuron" if params.get("coupling") is not None else None)
+    if len(names) == 1 and per_point == 1 and inner is None:
         name = names[0]
         dimension, long_name = NEURON_PARAMS[name]
         coords[name] = _coord(points[name], (name,), dimension, long_name)
@@ -143,9 +145,9 @@ def _sweep_layout(params: dict, coords: dict):
     for name in names:
         dimension, long_name = NEURON_PARAMS[name]
         coords[name] = _coord(points[name], ("point",), dimension, long_name)
-    if per_point == 1:
+    if per_point == 1 and inner is None:
         return ("point",), (lambda a: a), coords
-    inner = params["batch"].get("inner", "neuron")
+    inner = inner or "neuron"
     coords[inner] = ((inner,), np.arange(per_point), {"long_name": INNER_LONG_NAMES[inner], "units": "1"}, {})
 
     def pick(a):

@@ -54,7 +54,9 @@ def _short_runs(ds: xr.Dataset) -> xr.Dataset:
                               "the trace appears to reset",
              "shortfall_median": "median V_thr - V one step before a spike (short run)"}
     values = np.full([2] + shape, np.nan)
-    if "V" in ds:
+    if "V_thr" not in ds:                  # reset off: the run used no threshold and emitted no spike
+        attrs["comment"] = "NaN: reset off, so the run has no threshold and no spike"
+    elif "V" in ds:
         V = by_case(ds["V"], ds["V"], dims)                            # (*cases, neuron, time)
         thr = by_case(ds["V_thr"], ds["V"].isel(neuron=0, time=0), dims)
         tr = by_case(trains, trains, dims)

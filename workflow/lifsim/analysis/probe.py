@@ -68,11 +68,17 @@ def measure(hold: xr.Dataset, step: xr.Dataset) -> dict:
 
 def expected(hold: xr.Dataset) -> dict:
     """The closed forms for the hold job's parameters (display units), as DataArrays."""
-    p = {k: theory.si_array(hold[k]) for k in PASSIVE}
-    current = theory.si_array(hold["I_e"])
+    # broadcast together, so that every closed form has the dims of the job's parameters (a swept one too)
+    *passive, current = xr.broadcast(*(theory.si_array(hold[k]) for k in PASSIVE), theory.si_array(hold["I_e"]))
+    p = dict(zip(PASSIVE, passive))
     tau = theory.effective_tau(p["tau_m"], p["R_m"], p["g_exc"], p["g_inh"])
     euler = hold.attrs["integrator"] == "euler"
     fit = theory.euler_fitted_tau(tau, float(hold.attrs["dt_ms"]) * 1e-3) if euler else tau
+    return {k: current.copy(data=np.broadcast_to(np.asarray(v, dtype=np.float64), current.shape).copy())
+            for k, v in _closed_forms(p, current, tau, fit).items()}
+
+
+def _closed_forms(p, current, tau, fit) -> dict:
     return {"input_resistance": units.to_display(theory.input_resistance(p["R_m"], p["g_exc"], p["g_inh"]),
                                                  "resistance"),
             "tau_eff": units.to_display(tau, "time"),

@@ -20,6 +20,7 @@ import numpy as np
 import xarray as xr
 
 from .. import units
+from ..params import NEURON_PARAMS
 from . import theory
 from .linear import linear_psp
 
@@ -30,13 +31,16 @@ def analyse_synaptic(ds: xr.Dataset, options: dict, extra: dict | None = None) -
     template = ds["spike_count"]                                  # (condition, [swept...])
     spikes = _presynaptic_spikes(ds)
     onset = min(spikes) if spikes else 0.0
-    driving = (ds["E_syn"] - ds["E_m"]).assign_attrs(long_name="driving force at rest, E_syn - E_m", units="mV")
+    ds = _with_synapse(ds, template)
+    driving = (ds["E_syn"] - ds["E_m"]).assign_attrs(long_name="driving force at rest, E_syn - E_m", units="mV",
+                                                     **_unused(ds, "E_syn"))
     out = {"driving_force": driving}
     out.update(_psp(ds, template, driving, onset))
     out.update(_current(ds, template))
     # charge if V stayed at rest: -g_star tau_syn (E_syn - E_m) per presynaptic spike (S s V = C)
     fixed = -theory.si_array(ds["g_star"]) * theory.si_array(ds["tau_syn"]) * theory.si_array(driving) \
         * len(spikes) * 1e12
+    fixed = fixed if spikes else xr.zeros_like(fixed)          # no presynaptic spike: no synaptic charge
     out["charge_fixed_driving_force"] = xr.broadcast(fixed, template)[0].assign_attrs(
         long_name="charge if V stayed at E_m: -g_star tau_syn (E_syn - E_m) per spike", units="pC")
     out.update(_linear(ds, template, spikes, onset))
@@ -114,6 +118,22 @@ def _linear(ds, template, spikes, onset) -> dict:
             "psp_linear_peak_time": xr.DataArray(when * 1e3 - onset, dims=template.dims, coords=coords, attrs={
                 "long_name": "time of the first-order PSP's peak after the first presynaptic spike", "units": "ms",
                 "comment": "NaN without a presynaptic spike"})}
+
+
+UNUSED = ("NaN: {} was not used by the run (no presynaptic spike), so the dataset does not hold it")
+
+
+def _with_synapse(ds: xr.Dataset, template) -> xr.Dataset:
+    """The dataset with the synapse's parameters that a run without presynaptic spikes does not store set to NaN."""
+    missing = {k: xr.full_like(template, np.nan, dtype=float).assign_attrs(
+                   units=units.DISPLAY_UNITS[NEURON_PARAMS[k][0]],
+                   comment=UNUSED.format(k))
+               for k in ("E_syn", "g_star", "tau_syn") if k not in ds}
+    return ds.assign(missing) if missing else ds
+
+
+def _unused(ds, name) -> dict:
+    return {"comment": ds[name].attrs["comment"]} if "comment" in ds[name].attrs else {}
 
 
 def _presynaptic_spikes(ds: xr.Dataset) -> list[float]:

@@ -43,7 +43,9 @@ def _theory(ds: xr.Dataset) -> xr.Dataset:
     names = ("tau_m", "R_m", "E_m", "E_exc", "E_inh", "g_exc", "g_inh", "I_e", "V_thr", "V_reset", "t_ref")
     V0 = theory.si_array(ds["V_init"])                                 # (condition, [swept...], trial)
     case = V0.isel(trial=0, drop=True)
-    p = dict(zip(names, xr.broadcast(*(theory.si_array(ds[k]) for k in names), case)))
+    unused = [k for k in names if k not in ds]       # reset off: the run used no threshold, reset or t_ref
+    nan = xr.full_like(case, np.nan)
+    p = dict(zip(names, xr.broadcast(*(theory.si_array(ds[k]) if k in ds else nan for k in names), case)))
     a = {k: v.transpose(*case.dims).values for k, v in p.items()}
     V_inf = theory.effective_rest(a["E_m"], a["R_m"], a["g_exc"], a["E_exc"], a["g_inh"], a["E_inh"], a["I_e"])
     tau = theory.effective_tau(a["tau_m"], a["R_m"], a["g_exc"], a["g_inh"])
@@ -55,7 +57,7 @@ def _theory(ds: xr.Dataset) -> xr.Dataset:
     coords = {k: c for k, c in V0.coords.items() if set(c.dims) <= set(dims)}
     first_ms = units.to_display(first, "time")
     lag = first_ms - first_ms[..., :1]
-    return xr.Dataset({
+    out = xr.Dataset({
         "first_spike_theory": xr.DataArray(first_ms, dims=dims, coords=coords, attrs={
             "long_name": "first spike time tau_eff ln((V_inf - V_0) / (V_inf - V_thr))", "units": "ms",
             "comment": "NaN where V_inf <= V_thr (the neuron never fires)"}),
@@ -67,3 +69,8 @@ def _theory(ds: xr.Dataset) -> xr.Dataset:
             "long_name": "inter-spike interval t_ref + tau_eff ln((V_inf - V_reset) / (V_inf - V_thr))",
             "units": "ms", "comment": "NaN where the neuron never fires"}),
     })
+    if unused:
+        why = f"NaN: the run did not use {', '.join(unused)} (reset off), so there is no threshold crossing to predict"
+        for var in out.data_vars.values():
+            var.attrs["comment"] = why
+    return out

@@ -14,6 +14,13 @@ def build(name, exp, common, seed, path):
     if "sweep" not in exp:
         raise ConfigError(join(path, "sweep"), "expected the swept parameters of the map, got nothing "
                           "(it is missing)")
+    if isinstance(exp["sweep"], dict) and len(exp["sweep"]) < 2:
+        raise ConfigError(join(path, "sweep"), "expected two swept parameters (the axes of the synchrony map), "
+                          f"got {sorted(exp['sweep'])!r}")
+    coupling = exp.get("coupling")
+    if isinstance(coupling, list) and len(coupling) < 2:
+        raise ConfigError(join(path, "coupling"), "expected a square matrix of at least 2 neurons (the map is the "
+                          f"phase of neuron 1 in neuron 0's cycle), got {coupling!r}")
     return coupled_jobs(name, exp, common, seed, path, "1000 ms")
 
 

@@ -31,11 +31,17 @@ def layout(ds) -> tuple[list, list, dict]:
 
 
 def _pair_axes(ax, ds, cond, title):
+    if "V" not in ds:                       # not in the record list: say so on the axes instead of a trace
+        ax.text(0.5, 0.5, "V was not recorded (the experiment's record list)", ha="center", va="center",
+                transform=ax.transAxes, fontsize=7)
+        ax.set_title(title, fontsize=7)
+        return
     for n in ds["neuron"].values:
         v0 = float(ds["V_init"].sel(condition=cond, neuron=n))
         ax.plot(ds["time"], ds["V"].sel(condition=cond, neuron=n), lw=1.0,
                 label=f"neuron {n}: $V_0$ = {v0:.1f} mV", **style_of(int(n)))
-    ax.axhline(float(ds["V_thr"].sel(condition=cond)), color="grey", lw=0.6, linestyle=":")
+    if "V_thr" in ds:                       # reset off: the run has no threshold to draw
+        ax.axhline(float(ds["V_thr"].sel(condition=cond)), color="grey", lw=0.6, linestyle=":")
     ax.set_title(title, fontsize=7)
     ax.set_ylabel("V (mV)")
 

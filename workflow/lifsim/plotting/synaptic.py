@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..analysis.cases import case_list, describe
+from ..analysis.cases import at, case_list, describe
 from .style import THEORY, new_figure, new_mosaic, style_of
 
 PANELS = [  # variable, panel title (the notebook's equations), axis label
@@ -67,12 +67,12 @@ def plot_test_step(an, opts):
     for key, var, title, label in (("R_in", "input_resistance", rf"$R_{{in}} = R_m / ({LEAK})$", r"$R_{in}$"),
                                    ("tau", "tau_eff", rf"$\tau_{{eff}} = \tau_m / ({LEAK})$", r"$\tau_{eff}$")):
         a = ax[key]
-        theory = np.array([float(an[f"{var}_theory"].sel(sel)) for sel in cases])
-        measured = np.array([float(an[var].sel(sel)) for sel in cases])
+        theory = np.array([at(an[f"{var}_theory"], sel) for sel in cases])
+        measured = np.array([at(an[var], sel) for sel in cases])
         a.axhline(0.0, **THEORY, label="theory")
         a.plot(x, 100 * (measured / theory - 1), "o", color=style_of(0)["color"], label="measured (test step)")
         if var == "tau_eff" and euler:
-            fit = np.array([float(an["tau_eff_expected_fit"].sel(sel)) for sel in cases])
+            fit = np.array([at(an["tau_eff_expected_fit"], sel) for sel in cases])
             a.plot(x, 100 * (fit / theory - 1), "x", ms=9, color=style_of(1)["color"],
                    label=r"Euler: $-dt / \ln(1 - dt/\tau_{eff})$")
         a.set_xticks(x, names, fontsize=6 if len(cases) > 4 else 8, rotation=90 if len(cases) > 4 else 0)

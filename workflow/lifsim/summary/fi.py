@@ -13,8 +13,13 @@ def summary(ds, an) -> tuple[dict, str]:
                 "rheobase_silent": {f"{d:g} ms": clean(an["rheobase_silent"].sel(duration=d)) for d in durations}}
     brackets = "; ".join(f"{d:g} ms: silent at {num(an['rheobase_silent'].sel(duration=d))} nA, fires from "
                          f"{num(an['rheobase_measured'].sel(duration=d))} nA" for d in durations)
-    text = [f"**Rheobase**: theory (V_thr - E_m) / R_m = {num(theory)} nA; simulated currents every {num(step, 4)} nA "
-            f"({brackets}). Close to rheobase the first spike comes late, so a short run can miss it."]
+    if "comment" in an["rheobase_measured"].attrs:     # not a sweep of I_e alone: no bracket to state
+        text = [f"**Rheobase**: theory (V_thr - E_m) / R_m = {num(theory)} nA; not measured "
+                f"({an['rheobase_measured'].attrs['comment'].removeprefix('NaN: ')})."]
+    else:
+        text = [f"**Rheobase**: theory (V_thr - E_m) / R_m = {num(theory)} nA; simulated currents every "
+                f"{num(step, 4)} nA ({brackets}). Close to rheobase the first spike comes late, so a short run can "
+                "miss it."]
     rows = []
     for est in [str(e) for e in an["estimator"].values]:
         for d in durations:

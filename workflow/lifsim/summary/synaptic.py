@@ -65,7 +65,9 @@ def _peaks(v, an) -> str:
         if np.isnan(x["psp_amplitude"]):
             return f"{k} not measured ({an['psp_amplitude'].attrs.get('comment', 'NaN')})"
         if x["psp_amplitude"] == 0:
-            return f"{k} 0 mV (V never leaves its initial value; E_syn - E_m = {num(x['driving_force'], 0)} mV)"
+            why = (f"E_syn - E_m = {num(x['driving_force'], 0)} mV" if np.isfinite(x["driving_force"])
+                   else "no presynaptic spike")
+            return f"{k} 0 mV (V never leaves its initial value; {why})"
         return f"{k} {num(x['psp_amplitude'])} mV at {num(x['psp_peak_time'], 1)} ms"
     if len(v) > 8:
         amps = [x["psp_amplitude"] for x in v.values() if np.isfinite(x["psp_amplitude"])]
