@@ -104,7 +104,7 @@ def run_numpy(b2, n: int, duration: float, repeats: int) -> dict:
 
         @b2.network_operation(dt=duration * b2.second, when="start")
         def mark_loop_start():  # runs once, at the first time step
-            loop_start.update(wall=time.perf_counter(), cpu=time.process_time())
+            loop_start.update(wall=time.perf_counter(), cpu=time.process_time())  # noqa: B023 - this iteration's
 
         net.add(mark_loop_start)
         wall0, cpu0 = time.perf_counter(), time.process_time()

@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "workflow"))
 sys.path.insert(0, str(HERE))
 
-from kernel_throughput import batch_params
+from kernel_throughput import batch_params  # noqa: E402 - a sibling script, on the path above
 
 
 def compile_c(cc: str, flags: list[str], folder: Path) -> Path | None:
@@ -45,6 +45,7 @@ def main() -> None:
     ap.add_argument("--flags", nargs="+", default=["-O3", "-march=native"])
     args = ap.parse_args()
     import numba
+
     from lifsim.sim.batch import from_params
     from lifsim.sim.euler_numba import run_euler_numba
 

@@ -38,6 +38,7 @@ def main() -> None:
     ap.add_argument("--numpy-limit", type=float, default=2e7, help="skip the NumPy exact kernel above this work")
     args = ap.parse_args()
     import numba
+
     from lifsim.sim.batch import from_params
     from lifsim.sim.euler_numba import run_euler_numba
     from lifsim.sim.exact import run_exact

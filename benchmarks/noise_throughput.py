@@ -24,9 +24,9 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     ap.add_argument("--duration", type=float, default=0.2)
     args = ap.parse_args()
+    from lifsim import philox_block
     from lifsim.noisy import SLOT_TEST, SLOT_V
     from lifsim.noisy.exact_noise import simulate
-    from lifsim import philox_block
     from lifsim.rng import keys_from_points, neuron_keys
 
     dt = 1e-4

@@ -21,6 +21,7 @@ from lifsim.archive.manifest import MANIFEST, manifest_text, parse_manifest
 from lifsim.config import validate_structure
 from lifsim.planning import plan
 
+
 def _members() -> set[str]:
     """What an archive of the tiny run holds: its config, datasets, analysis and figures (PNG only there)."""
     from lifsim.kinds import get as get_kind

@@ -18,7 +18,8 @@ from conftest import REPO, tiny_config
 
 from lifsim.config import ConfigError, load_yaml_text
 from lifsim.config.bounds import MAX_DEPTH, MAX_DIGITS, MAX_NODES, MAX_TEXT, check_bounds
-from lifsim.config.errors import ConfigError as Error, shown
+from lifsim.config.errors import ConfigError as Error
+from lifsim.config.errors import shown
 from lifsim.units import UnitError, parse
 
 BASE = tiny_config()

@@ -15,8 +15,8 @@ from conftest import REPO, copy_workflow, snakemake, tiny_config
 from lifsim.archive import bundle, resolved_text
 from lifsim.cli import estimate, main
 from lifsim.config import load_merged
-from lifsim.planning import plan
 from lifsim.config.resources import job_mem_mb
+from lifsim.planning import plan
 
 WORKFLOW = str(REPO / "workflow")
 

@@ -8,10 +8,10 @@ from conftest import default_config
 
 from lifsim.analysis.convergence import analyse_convergence, fitted_order
 from lifsim.config import ConfigError, validate_structure
-from lifsim.planning import plan
-from lifsim.kinds.convergence import reference_of
 from lifsim.convergence import measure_dataset, reference_dataset
 from lifsim.convergence_gather import gather
+from lifsim.kinds.convergence import reference_of
+from lifsim.planning import plan
 
 
 def resolved(cfg):

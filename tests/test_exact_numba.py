@@ -10,11 +10,12 @@ differences seen (below 1e-15) and is 1e6 times below the method's own error at 
 """
 import numpy as np
 import pytest
+from params_helper import job
+
 from lifsim.reference import solve_reference
 from lifsim.sim import SimulationError, from_params, simulate
 from lifsim.sim.exact import run_exact
 from lifsim.sim.exact_numba import run_exact_numba
-from params_helper import job
 
 TOL = 1e-12
 

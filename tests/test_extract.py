@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from lifsim.archive import ArchiveError, bundle
-from lifsim.archive import unpack
+from lifsim.archive import ArchiveError, bundle, unpack
 
 
 def make_tar(path: Path, members, mode: str = "w") -> Path:

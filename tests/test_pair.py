@@ -11,9 +11,9 @@ from lifsim.analysis import analyse
 from lifsim.analysis.pair import STATES
 from lifsim.analysis.pairing import circular_mean, lag_and_phase, lock, runaway_onset, shortfall
 from lifsim.config import validate_structure
-from lifsim.planning import plan
 from lifsim.dataset import job_dataset
 from lifsim.gather import gather_experiment
+from lifsim.planning import plan
 from lifsim.sim import simulate
 
 
@@ -176,8 +176,8 @@ def test_a_symmetric_ring_of_five_fires_together():
         assert STATES[int(an["state"].sel(condition=cond))] == "locked"
         np.testing.assert_array_equal(an["locked_lag"].sel(condition=cond).values[1:], 0.0)
         assert float(an["lock_time"].sel(condition=cond)) == trains[0][0]
-    from lifsim.summary import summarise
     from lifsim.plotting import figures
+    from lifsim.summary import summarise
     _, text = summarise("coupled_pair", "ring", ds, an)
     assert "neuron 4: 0.000" in text
     assert set(figures("coupled_pair", ds, an, {"width": 5.0, "dpi": 40})) >= {"", "_variants", "_lag", "_isi"}

@@ -6,8 +6,8 @@ import pytest
 from conftest import default_config
 from params_helper import job
 
-from lifsim.planning import plan
 from lifsim.config import resources as R
+from lifsim.planning import plan
 from lifsim.sim import simulate
 from lifsim.sim.batch import from_params
 

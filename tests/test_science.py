@@ -15,9 +15,9 @@ from lifsim.analysis import analyse
 from lifsim.analysis.probe import FIT_RANGE
 from lifsim.analysis.theory import effective_rest, effective_tau, euler_fitted_tau, input_resistance
 from lifsim.config import validate_structure
-from lifsim.planning import plan
 from lifsim.dataset import job_dataset
 from lifsim.gather import gather_by_duration, gather_experiment
+from lifsim.planning import plan
 from lifsim.sim import simulate
 
 ULP32_80MV = float(np.spacing(np.float32(80.0)))   # mV: resolution of a stored trace near -80 mV

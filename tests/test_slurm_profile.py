@@ -8,8 +8,8 @@ import yaml
 from conftest import REPO, copy_workflow, snakemake, tiny_config
 
 from lifsim.config import load_yaml
-from lifsim.planning import plan
 from lifsim.config.resources import job_mem_mb
+from lifsim.planning import plan
 
 PROFILE = REPO / "profiles" / "slurm" / "config.yaml"
 PLUGIN = importlib.util.find_spec("snakemake_executor_plugin_slurm") is not None

@@ -49,7 +49,10 @@ def test_breakpoints():
 @pytest.mark.parametrize("a, b", [(0.0, RUN), (0.0312, 0.0389), (0.095, 0.107), (0.2, 0.2001)])
 def test_integrals_against_quadrature(a, b):
     c = components()
-    f = lambda s: float(stimulus.value(c, s))
+
+    def f(s):
+        return float(stimulus.value(c, s))
+
     points = list(stimulus.breakpoints(c, a, b))
     ref = quad(f, a, b, points=points or None, limit=500, epsabs=1e-22)[0]
     assert stimulus.integral(c, a, b) == pytest.approx(ref, rel=1e-9, abs=1e-21)

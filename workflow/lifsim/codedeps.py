@@ -12,7 +12,7 @@ module and of its stage's module to the script's.
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PACKAGE = "lifsim"
@@ -60,7 +60,7 @@ def direct_imports(path: Path) -> frozenset[str]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse_imports(path: Path) -> frozenset[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     inside = path.resolve().is_relative_to(ROOT)

@@ -22,7 +22,6 @@ from . import provenance, units
 from .io import TRACE_ENCODING
 from .params import NEURON_PARAMS, TRACE_VARIABLES
 
-
 SPIKE_CONVENTION = ("a presynaptic spike makes x jump by g_star at the grid point nearest to its time "
                     "(euler) or at its own time (exact); "
                     "an emitted spike is the time V reaches V_thr (a grid point for euler, "

@@ -93,7 +93,7 @@ def exp_weighted_integral(components, a, b, tau):
             lo, hi = np.maximum(a, c["start"]), np.minimum(b, c["stop"])
             w = 2 * np.pi * c["frequency"]
 
-            def anti(s):  # antiderivative of e^{-(b-s)/tau} sin(w s + phase)
+            def anti(s, w=w, c=c):  # antiderivative of e^{-(b-s)/tau} sin(w s + phase)
                 x = w * s + c["phase"]
                 return np.exp(-(b - s) / tau) * tau * (np.sin(x) - w * tau * np.cos(x)) / (1 + (w * tau) ** 2)
             dc = c["offset"] * tau * (np.exp(-(b - hi) / tau) - np.exp(-(b - lo) / tau))

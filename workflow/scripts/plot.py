@@ -1,7 +1,7 @@
 """Draw an experiment's figures into ``results/figures/<experiment>*.<format>`` (see lifsim.plotting)."""
 import json
-from pathlib import Path
 import sys
+from pathlib import Path
 
 sys.path.insert(0, snakemake.scriptdir + "/..")  # noqa: F821 - run the lifsim of this checkout
 from lifsim import io  # noqa: E402

@@ -13,8 +13,22 @@ import tarfile
 from pathlib import Path
 
 from .. import io, provenance
-from .manifest import (ENVIRONMENT, MANIFEST, README, REPORT, RESOLVED, RESULT_STAGES, ArchiveError, Report,
-                       archive_name, compare, describe_dataset, manifest_text, parse_manifest, readme_text)
+from .manifest import (
+    ENVIRONMENT,
+    MANIFEST,
+    README,
+    REPORT,
+    RESOLVED,
+    RESULT_STAGES,
+    ArchiveError,
+    Report,
+    archive_name,
+    compare,
+    describe_dataset,
+    manifest_text,
+    parse_manifest,
+    readme_text,
+)
 from .unpack import extract
 
 __all__ = ["build_archive", "extract", "result_members", "sha256_of", "verify"]

@@ -11,7 +11,7 @@ import re
 SHOWN = 80            # characters of any one value (or word) a message echoes
 MESSAGE = 600         # characters of a whole message
 PATH = 240            # characters of a key path
-_LONG_WORD = re.compile(r"\S{%d,}" % (SHOWN + 1))
+_LONG_WORD = re.compile(r"\S{" + str(SHOWN + 1) + ",}")
 
 
 class ConfigError(ValueError):

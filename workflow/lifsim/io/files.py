@@ -79,7 +79,7 @@ def write_variables(content: dict, path) -> None:
     with atomic_path(path) as tmp:
         with netCDF4.Dataset(tmp, "w", format="NETCDF4") as nc:
             nc.setncatts(content["attrs"])
-            for name, (dims, data, _, _) in variables.items():
+            for dims, data, _, _ in variables.values():
                 for dim, size in zip(dims, np.shape(data)):
                     if dim not in nc.dimensions:
                         nc.createDimension(dim, size)

@@ -7,7 +7,7 @@ of kinds, the planner, the rules and every stage take the kinds from here.
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
+from functools import cache
 
 from .base import Kind
 
@@ -26,7 +26,7 @@ REGISTRY = {
 KINDS = tuple(REGISTRY)
 
 
-@lru_cache(maxsize=None)
+@cache
 def get(name: str) -> Kind:
     """The kind called ``name`` (a KeyError names the known kinds)."""
     if name not in REGISTRY:

@@ -13,7 +13,6 @@ import numpy as np
 from .style import new_figure, style_of
 
 
-
 def layout(ds) -> tuple[list, list, dict]:
     """(row labels, t_ref values in ms, {(row, t_ref): condition}) from the jobs' parameters."""
     params = json.loads(ds.attrs["lifsim_params"])
