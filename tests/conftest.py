@@ -51,8 +51,8 @@ def tiny_config() -> dict:
     noisy["sweep"] = {"I_e": ["2.4 nA", "3 nA"], "noise.sigma": ["0 mV", "4 mV"]}
     exps["stimulus_response"]["duration"] = "60 ms"
     exps["stimulus_response"]["stimuli"] = {
-        "step": [{"kind": "step", "amplitude": "3 nA", "start": "10 ms", "stop": "40 ms"}],
-        "sine": [{"kind": "sine", "amplitude": "1 nA", "frequency": "20 Hz", "offset": "2.5 nA", "start": "0 ms"}]}
+        "step_sub": [{"kind": "step", "amplitude": "2 nA", "start": "10 ms", "stop": "40 ms"}],
+        "step": [{"kind": "step", "amplitude": "3 nA", "start": "10 ms", "stop": "40 ms"}]}
     exps["poisson_input"].update(duration="100 ms", burn_in="20 ms", trials=4)
     exps["poisson_input"]["sweep"] = {"poisson_input.rate": ["1600 Hz", "6400 Hz"]}
     cfg["figures"] = {"formats": ["png"], "dpi": 40, "width": 5.0}

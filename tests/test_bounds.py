@@ -36,7 +36,9 @@ try:
 except ConfigError as exc:
     message = str(exc)
 usage = resource.getrusage(resource.RUSAGE_SELF)   # the whole process: start-up and imports included
-print(json.dumps({"message": message, "cpu_s": usage.ru_utime + usage.ru_stime, "max_rss_mb": usage.ru_maxrss / 1024}))
+# peak memory of this program: VmHWM of its own address space (ru_maxrss inherits the forking parent's peak)
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"message": message, "cpu_s": usage.ru_utime + usage.ru_stime, "max_rss_mb": hwm / 1024}))
 """
 
 

@@ -14,7 +14,9 @@ from lifsim.plotting import figures
 pytestmark = pytest.mark.pipeline
 
 EXPERIMENTS = {"coupled_pair": "coupled_pair", "fi_curve": "fi_curve", "initial_conditions": "initial_conditions",
-               "synaptic_response": "synaptic_response", "synchrony_map": "pair_grid", "convergence": "convergence"}
+               "synaptic_response": "synaptic_response", "synchrony_map": "pair_grid", "convergence": "convergence",
+               "noisy_fi_curve": "noisy_fi_curve", "poisson_input": "poisson_input",
+               "stimulus_response": "stimulus_response"}
 # a sentence of each experiment's summary that carries measured numbers
 QUOTES = {"synaptic_response": "PSP peaks", "initial_conditions": "Lag behind trial 0", "fi_curve": "Rheobase",
           "coupled_pair": "Long runs"}

@@ -24,7 +24,7 @@ NOISE = (NF, PI, SR)
 EXPERIMENTS = (CONV, CP, FI, IC, SYN, SM, *NOISE)
 JOBS = {SYN: ("excitatory", "inhibitory", "shunting"), IC: ("base",), FI: ("duration-50ms", "duration-100ms"),
         CP: ("base", "base_t_ref_2ms", "inhibitory", "strong_coupling"), SM: ("excitatory", "inhibitory"),
-        NF: ("points",), PI: ("points",), SR: ("sine", "step")}
+        NF: ("points",), PI: ("points",), SR: ("step", "step_sub")}
 PROBED = (SYN, CP, NF)   # kinds with simulations only their analysis reads (the kinds' analysis_jobs)
 CONV_CASES = ("fi_curve", "synaptic_response", "coupled_pair-excitatory", "coupled_pair-inhibitory")
 

@@ -47,6 +47,11 @@ def _join_chunks(parts: list):
     return ds
 
 
+def arrange_sweep(ds):
+    """One job's dataset on its sweep's grid: each swept parameter a dimension (as in the gathered dataset)."""
+    return _join_chunks([ds]) if "point" in ds.dims else ds
+
+
 def _sweep_dim(ds):
     if "point" in ds.dims:
         return "point"
