@@ -41,7 +41,7 @@ def fit_tau(t, response) -> float:
 def pair_of(jobs: dict, cond: str) -> tuple[xr.Dataset, xr.Dataset]:
     """(hold, step) datasets of a condition, the step one on the hold one's coordinates."""
     if f"{cond}-hold" in jobs:
-        from ..gather import arrange_sweep   # several swept passive parameters: one dimension each
+        from ..gather import arrange_sweep  # several swept passive parameters: one dimension each
 
         hold, step = arrange_sweep(jobs[f"{cond}-hold"]), arrange_sweep(jobs[f"{cond}-step"])
     else:                                   # one job, neurons 0 (hold) and 1 (hold + step) along I_e

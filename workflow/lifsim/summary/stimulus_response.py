@@ -18,5 +18,5 @@ def summary(ds, an) -> tuple[dict, str]:
     text = ("Deterministic runs (no noise) with the exact integrator. " +
             (f"Where the stimulus is one step, V before the first spike differs from the closed-form step "
              f"response by at most {max(steps):.2e} mV." if steps else "No condition is a single step.")) + "\n\n"
-    return measured, text + table(["condition", "spikes", "first spike (ms)", "step: max |V - closed form| (mV)"],
+    return measured, text + table(["condition", "spikes", "first spike (ms)", "step: largest abs(V - closed form) (mV)"],
                                   rows)
