@@ -35,7 +35,7 @@ def plan(config: dict) -> dict[str, ExperimentPlan]:
         plans[name] = ExperimentPlan(
             name=name, kind=kind.name, jobs=jobs, analysis_jobs=analysis_jobs, analysis=used, figures=figures,
             warnings=common["warnings"], figure_suffixes=list(kind.figures_of(exp)),
-            inputs={job: kind.job_inputs(job) for job in jobs if kind.job_inputs(job)},
+            inputs={job: deps for job in jobs if (deps := kind.job_inputs(job))},
             gathered=kind.gathered(jobs) if kind.gathered else sorted(jobs))
         total += len(jobs) + len(analysis_jobs)
         if total > MAX_JOBS:

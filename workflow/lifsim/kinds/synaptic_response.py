@@ -43,13 +43,15 @@ def step_probe_jobs(name, exp, common, path, built) -> dict:
     if step == 0:
         raise ConfigError(join(spath, "amplitude"), f"expected a non-zero current step, got {spec['amplitude']!r}")
     duration = jobs.duration(spec["duration"], join(spath, "duration"), common["dt"])
-    grid = {k: v for k, v in jobs.sweep_grid(exp, path).items() if k in PASSIVE}
+    sweep = jobs.sweep_grid(exp, path)
+    grid = {k: v for k, v in sweep.items() if k in PASSIVE}
     passive = {**common, "reset": False, "record": ["V"]}
     points = 1
     for spec_ in grid.values():
         points *= len(expand(spec_))
     out = {}
-    conditions = jobs.conditions(name, exp, common, path, jobs.sweep_grid(exp, path))
+    # the same conditions the build resolved; their dt warnings are already in the plan's list
+    conditions = jobs.conditions(name, exp, {**common, "warnings": []}, path, sweep)
     jobs.guard_memory(points, [duration], 2 * len(conditions), passive, spath)
     for cond, neuron in conditions.items():
         for role, shift in (("hold", 0.0), ("step", step)):
