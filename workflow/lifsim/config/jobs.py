@@ -96,12 +96,34 @@ def conditions(name: str, exp: dict, common: dict, path: str, grid: dict | None 
                 raise ConfigError(join(layer_path, key), f"expected {key!r} to be set in one place, got it both "
                                   f"here and in the sweep ({join(join(path, 'sweep'), key)}), which would "
                                   "override it; remove one of the two")
-        neuron = resolve_neuron(common["neuron_layers"] + [(cpath, overrides)], common["reset"])
+        layers = common["neuron_layers"] + [(cpath, overrides)]
+        neuron = resolve_neuron(layers, common["reset"])
+        if common["reset"] and grid:
+            check_reset_over_sweep(neuron, layers, grid, path)
         warning = check_dt(common["dt"], neuron, common["dt_path"], f"{name}/{cond}", common["allow_large_dt"])
         if warning:
             common["warnings"].append(f"{common['dt_path']}: {warning}")
         out[cond] = neuron
     return out
+
+
+def check_reset_over_sweep(neuron: dict, layers: list, grid: dict, path: str) -> None:
+    """With reset on, V_reset must lie below V_thr at every sweep point (a swept E_m moves a V_reset: E_m)."""
+    touched = [k for k in ("V_reset", "V_thr", "E_m") if k in grid]
+    if not touched:
+        return
+    raw_reset = next((values["V_reset"] for _, values in reversed(layers) if values and "V_reset" in values), None)
+    if "V_reset" in grid:
+        resets = expand(grid["V_reset"])
+    elif raw_reset == "E_m" and "E_m" in grid:
+        resets = expand(grid["E_m"])
+    else:
+        resets = [neuron["V_reset"]]
+    thresholds = expand(grid["V_thr"]) if "V_thr" in grid else [neuron["V_thr"]]
+    if max(resets) >= min(thresholds):
+        raise ConfigError(join(join(path, "sweep"), touched[0]), f"expected V_reset below V_thr at every sweep point (reset "
+                          f"is on), got V_reset up to {max(resets) * 1e3:g} mV and V_thr down to "
+                          f"{min(thresholds) * 1e3:g} mV")
 
 
 def guard_memory(n: int, durations: list[float], n_jobs: int, common: dict, path: str) -> None:
