@@ -42,6 +42,7 @@ def tiny_config() -> dict:
     conv["fi_curve"] = {"duration": "100 ms", "I_e": {"start": "3 nA", "stop": "5 nA", "num": 3}}
     conv["synaptic_response"]["duration"] = "30 ms"
     conv["coupled_pair"]["duration"] = "30 ms"
+    conv["noisy_fi_curve"].update(dts=["0.2 ms", "0.1 ms"], trials=40, duration="100 ms", isi_tail="100 ms")
     exps["coupled_pair"]["analysis_duration"] = "150 ms"
     exps["coupled_pair"]["conditions"] = {k: v for k, v in exps["coupled_pair"]["conditions"].items()
                                           if k in ("base", "strong_coupling", "inhibitory", "base_t_ref_2ms")}

@@ -115,3 +115,14 @@ def test_the_readme_is_a_front_door():
     assert len(text.splitlines()) <= 150
     assert 'pip install -e ".[test]" && snakemake -c4' in text and "python -m pytest" in text
     assert (REPO / ".ci" / "run").read_text().count("python3 -m pytest") == 1   # CI runs the README's command
+
+
+def test_the_readme_lists_every_default_experiment_and_the_noise_convention():
+    from conftest import default_config
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    for name, exp in default_config()["experiments"].items():
+        label = f"`{name}`" if name == exp["kind"] else f"`{name}` (`{exp['kind']}`)"
+        assert any(row.startswith(f"| {label} |") for row in rows), name
+    assert "τ_m dV = (...) dt + σ √τ_m dW" in text and "standard deviation σ/√2" in text

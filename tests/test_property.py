@@ -66,7 +66,8 @@ def experiment(draw, kind):
                 "fi_curve": {"duration": "30 ms", "I_e": {"start": "3 nA", "stop": "5 nA",
                                                           "num": draw(st.integers(1, 3))}},
                 "synaptic_response": {"duration": "20 ms", "presynaptic_spikes": ["2 ms"]},
-                "coupled_pair": {"duration": "20 ms", "conditions": {"x": draw(neuron_overrides())}}}
+                "coupled_pair": {"duration": "20 ms", "conditions": {"x": draw(neuron_overrides())}},
+                "noisy_fi_curve": {"trials": draw(st.integers(2, 4)), "duration": "20 ms", "isi_tail": "10 ms"}}
     if draw(st.booleans()):
         exp["record"] = draw(st.lists(st.sampled_from(RECORDABLE), max_size=5, unique=True))
     if kind == "fi_curve":

@@ -26,14 +26,14 @@ JOBS = {SYN: ("excitatory", "inhibitory", "shunting"), IC: ("base",), FI: ("dura
         CP: ("base", "base_t_ref_2ms", "inhibitory", "strong_coupling"), SM: ("excitatory", "inhibitory"),
         NF: ("points",), PI: ("points",), SR: ("step", "step_sub")}
 PROBED = (SYN, CP, NF)   # kinds with simulations only their analysis reads (the kinds' analysis_jobs)
-CONV_CASES = ("fi_curve", "synaptic_response", "coupled_pair-excitatory", "coupled_pair-inhibitory")
+CONV_CASES = ("fi_curve", "synaptic_response", "coupled_pair-excitatory", "coupled_pair-inhibitory", "noisy_fi_curve")
 
 
 # ---- the expected sets ----------------------------------------------------------------------------------------
 
 def sims(experiment: str, *jobs: str) -> set[str]:
     if experiment == CONV:  # a reference per case (but the f-I rate's), each integrator on each case
-        return ({f"simulate_job:{CONV}/reference/{c}" for c in CONV_CASES if c != "fi_curve"} |
+        return ({f"simulate_job:{CONV}/reference/{c}" for c in CONV_CASES if c not in ("fi_curve", "noisy_fi_curve")} |
                 {f"simulate_job:{CONV}/{i}/{c}" for i in ("euler", "exact") for c in CONV_CASES})
     return {f"simulate_job:{experiment}/{job}" for job in (jobs or JOBS[experiment])}
 

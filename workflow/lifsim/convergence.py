@@ -11,6 +11,8 @@ error per dt:
 ``trace``       largest |V - V_ref| over the job's grid points
 ``spike_time``  largest |t - t_ref| over the spikes both runs have (same neuron,
                 same spike index), with the difference in spike counts beside it
+``noise_rate``  the ISI rate under white noise against the Siegert rate, per sigma, with its
+                standard error (``lifsim.convergence_noise``)
 
 ``lifsim.convergence_gather`` stacks the measurement jobs into the experiment's dataset, with
 dimensions ``integrator`` and ``dt`` (and ``condition`` for the coupled pair).
@@ -86,6 +88,10 @@ def _spike_time_error(result, ref: xr.Dataset) -> tuple[float, int]:
 
 def measure_dataset(params: dict, reference: xr.Dataset | None) -> xr.Dataset:
     """Run the job's integrator at every dt and measure its error (one value per dt)."""
+    if params["measure"] == "noise_rate":
+        from .convergence_noise import measure_noise
+
+        return measure_noise(params)
     from .sim import simulate
     from .sim.batch import n_steps
     from .sim.run import choose_kernel

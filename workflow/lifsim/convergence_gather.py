@@ -16,6 +16,7 @@ ERROR_VARIABLES = {  # measure -> (variable, long name, units)
     "spike_time": ("spike_time_error", "largest |spike time - reference spike time|, same neuron and "
                                        "spike index", "ms"),
 }
+MEASURES = (*ERROR_VARIABLES, "noise_rate")   # noise_rate: several variables (lifsim.convergence_noise)
 
 
 def gather(parts: dict[str, xr.Dataset], experiment: str) -> xr.Dataset:
@@ -24,7 +25,7 @@ def gather(parts: dict[str, xr.Dataset], experiment: str) -> xr.Dataset:
 
     integrators = sorted({ds.attrs["integrator"] for ds in parts.values()}, key=["euler", "exact"].index)
     out = {}
-    for measure in ERROR_VARIABLES:
+    for measure in MEASURES:
         mine = [ds for ds in parts.values() if ds.attrs["measure"] == measure]
         if not mine:
             continue
@@ -38,6 +39,9 @@ def gather(parts: dict[str, xr.Dataset], experiment: str) -> xr.Dataset:
             stacked = stacked.assign_coords(condition=("condition", conditions, {"long_name": "coupled-pair setting"}))
         else:
             stacked = stacked.isel(condition=0, drop=True)
+        if measure == "noise_rate":   # the theory does not depend on the integrator; the case has its own dts
+            stacked["noise_rate_siegert"] = stacked["noise_rate_siegert"].isel(integrator=0, drop=True)
+            stacked = on_all_steps(stacked, parts)
         out.update(stacked.data_vars)
     ds = xr.Dataset(out).assign_coords(
         integrator=("integrator", integrators, {"long_name": "integration method (lifsim.sim)"}))
@@ -48,6 +52,19 @@ def gather(parts: dict[str, xr.Dataset], experiment: str) -> xr.Dataset:
                              "lifsim_params",
                 **provenance.attributes(params, list(params.values()))}
     return ds
+
+
+def on_all_steps(stacked: xr.Dataset, parts: dict[str, xr.Dataset]) -> xr.Dataset:
+    """``stacked`` on every dt of the study (NaN, or 0 for counts, at the dts its case did not run)."""
+    import numpy as np
+
+    every = np.unique(np.concatenate([ds["dt"].values for ds in parts.values()]))[::-1]
+    out = stacked.reindex(dt=every)
+    for name, var in stacked.data_vars.items():
+        if var.dtype.kind in "iu":
+            out[name] = stacked[name].reindex(dt=every, fill_value=0).assign_attrs(
+                var.attrs, comment="0 at the dts this case did not run")
+    return out.assign_coords(dt=("dt", every, stacked["dt"].attrs))
 
 
 def gather_experiment(kind: str, experiment: str, parts: dict[str, xr.Dataset]) -> xr.Dataset:

@@ -1,8 +1,13 @@
-"""Convergence analysis: the order of each integrator's error, fitted on a log-log scale against dt."""
+"""Convergence analysis: the order of each integrator's error, fitted on a log-log scale against dt.
+
+The noise case (statistical errors, not rounding, set what is resolved) is analysed by
+``lifsim.analysis.convergence_noise``."""
 from __future__ import annotations
 
 import numpy as np
 import xarray as xr
+
+from .convergence_noise import analyse_noise
 
 # Errors below these are rounding (or the reference's own error) and carry no dt dependence:
 # 1e-11 relative in a rate; 1e-8 mV (10 pV) and 1e-8 ms (10 ps), about 1000 times the
@@ -33,4 +38,5 @@ def analyse_convergence(ds: xr.Dataset, options: dict) -> xr.Dataset:
             floor_units=err.attrs.get("units", ""))
         out[f"{name}_at_rounding"] = (err <= floor).all("dt").assign_attrs(
             long_name=f"every {name} is at or below the rounding floor (no dt dependence)")
+    out.update(analyse_noise(ds))
     return xr.Dataset(out)

@@ -1,14 +1,13 @@
 """Figure of ``noisy_fi_curve``: rates with error bars on the Siegert lines per sigma, and the ISI CV."""
 from __future__ import annotations
 
-from matplotlib.figure import Figure
-
 from ..analysis.noisy_fi import integrators
+from .style import new_figure
 
 
 def plot_noisy_fi(ds, an, options) -> dict:
-    fig = Figure(figsize=(options["width"], options["width"] * 0.42), layout="constrained")
-    ax_rate, ax_cv = fig.subplots(1, 2)
+    fig, axes = new_figure(options["width"], options["width"] * 0.42, 1, 2)
+    ax_rate, ax_cv = axes[0]
     colors = ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"]
     integrator, other = integrators(an)
     for i, sigma in enumerate(an["sigma"].values):

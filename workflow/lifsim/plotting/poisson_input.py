@@ -1,12 +1,12 @@
 """Figure of ``poisson_input``: example traces, g's moments against Campbell, output against input rate."""
 from __future__ import annotations
 
-from matplotlib.figure import Figure
+from .style import new_figure
 
 
 def plot_poisson(ds, an, options) -> dict:
-    fig = Figure(figsize=(options["width"], options["width"] * 0.7), layout="constrained")
-    (ax_g, ax_v), (ax_m, ax_o) = fig.subplots(2, 2)
+    fig, axes = new_figure(options["width"], options["width"] * 0.7, 2, 2)
+    (ax_g, ax_v), (ax_m, ax_o) = axes
     t = ds["time"].values
     for rate in ds["rate"].values:
         ax_g.plot(t, ds["g_example"].sel(rate=rate), lw=0.5, label=f"{rate:g} Hz")

@@ -1,15 +1,14 @@
 """Figure of ``stimulus_response``: V (with spike marks) and I per condition."""
 from __future__ import annotations
 
-from matplotlib.figure import Figure
+from .style import new_figure
 
 
 def plot_stimulus(ds, an, options) -> dict:
     from .. import spikes
 
     conds = list(ds["condition"].values)
-    fig = Figure(figsize=(options["width"], 1.6 * len(conds) + 0.6), layout="constrained")
-    axes = fig.subplots(len(conds), 2, squeeze=False, sharex=True)
+    fig, axes = new_figure(options["width"], 1.6 * len(conds) + 0.6, len(conds), 2, sharex=True)
     trains = spikes.trains(ds)
     t = ds["time"].values
     for row, cond in zip(axes, conds, strict=True):
