@@ -1,10 +1,10 @@
 """Simulate and gather stages of ``noisy_fi_curve`` (see lifsim.kinds.noisy_fi_curve for the params).
 
-A job's dataset has one dimension per swept parameter (``sigma`` always, of length one when it is
-not swept) and ``trial``; per neuron it holds the spike count in the window, the sum and the sum of
-squares of its intervals that start in the window (pooled by the analysis: the same as pooling the
-intervals), their number, the window spikes with no successor (``censored``), and every spike time
-(CF contiguous ragged array) when ``record_spikes``.
+A job's dataset has one dimension per swept parameter (the noise's always, of length one when not swept:
+``sigma`` for white noise, ``std`` and ``tau`` for an OU current) and ``trial``; per neuron it holds the
+spike count in the window, the sum and the sum of squares of its intervals that start in the window
+(pooled by the analysis: the same as pooling the intervals), their number, the window spikes with no
+successor (``censored``), and every spike time (CF contiguous ragged array) when ``record_spikes``.
 """
 from __future__ import annotations
 
@@ -23,7 +23,15 @@ NOISE_CONVENTION = ("white noise in Brunel's convention: tau_m dV = (...) dt + s
 SCHEMES = {"exact": "exact Gaussian (OU) transition of V with a Brownian-bridge crossing test inside each step; "
                     "spike times drawn inside the step",
            "euler": "Euler-Maruyama, threshold tested on the grid (spike times on the grid)"}
-SIGMA_LONG_NAME = "white-noise amplitude sigma (Brunel; free-membrane std sigma/sqrt(2))"
+OU_CONVENTION = ("Ornstein-Uhlenbeck current added to I_e: dI = -I / tau dt + std sqrt(2 / tau) dW (stationary "
+                 "standard deviation std, correlation time tau); with tonic conductances V follows "
+                 "(tau_m / L) dV = (-(V - mu) + (R_m / L) I) dt, L = 1 + R_m (g_exc + g_inh)")
+OU_SCHEMES = {"exact": "exact OU transition of the current and exact joint Gaussian transition of (V, I) over each "
+                       "step; threshold at the step's end, spike time from the cubic Hermite interpolant of V",
+              "euler": "Euler-Maruyama for the current and V, threshold tested on the grid (spike times on the grid)"}
+NOISE_COORDS = {"sigma": ("voltage", "white-noise amplitude sigma (Brunel; free-membrane std sigma/sqrt(2))"),
+                "std": ("current", "OU current noise: stationary standard deviation"),
+                "tau": ("time", "OU current noise: correlation time")}
 
 
 def point_arrays(params: dict):
@@ -53,6 +61,30 @@ def effective_neuron(params: dict, values: dict, n: int) -> dict:
             "V_reset": full(p.get("V_reset", p["E_m"])), "t_ref": full(p["t_ref"])}
 
 
+def coloured_neuron(params: dict, values: dict, n: int) -> dict:
+    """The effective neuron without white noise, plus R_in = R_m / L and the OU current's std and tau (SI)."""
+    e = effective_neuron({**params, "noise": {**params["noise"], "sigma": 0.0}}, values, n)
+    p = {**params["neuron"], **values}
+    full = lambda a: np.broadcast_to(np.asarray(a, dtype=np.float64), (n,))  # noqa: E731
+    noise = {k: full(values[k]) if k in values else full(params["noise"][k]) for k in ("std", "tau")}
+    return {**e, "R_in": full(p["R_m"] * e["tau"] / p["tau_m"]), "std": noise["std"], "tau_s": noise["tau"]}
+
+
+def run_neurons(params: dict, values: dict, keys) -> tuple[np.ndarray, np.ndarray]:
+    """(neuron index, spike time) of the job's neurons, white noise or an OU current."""
+    from ..config.noise import COLOURED, noise_dims
+    from .ou_current import simulate as simulate_ou
+
+    n = keys.size
+    if noise_dims(params["noise"], params["grid"]) == COLOURED:
+        e = coloured_neuron(params, values, n)
+        return simulate_ou(params["integrator"], keys, e["mu"], e["tau"], e["R_in"], e["std"], e["tau_s"], e["theta"],
+                           e["V_reset"], e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"])[:2]
+    e = effective_neuron(params, values, n)
+    return simulate(params["integrator"], keys, e["mu"], e["tau"], e["sigma"], e["theta"], e["V_reset"], e["t_ref"],
+                    params["duration"], params["dt"], V0=e["V_reset"])
+
+
 def interval_sums(index, times, n: int, t0: float, t1: float) -> dict:
     """Per neuron: spikes in [t0, t1), and the count, sum and sum of squares of intervals starting there."""
     order = np.lexsort((times, index))
@@ -70,28 +102,27 @@ def interval_sums(index, times, n: int, t0: float, t1: float) -> dict:
 
 
 def simulate_noisy_fi(params: dict, inputs=None, threads=None):
-    """One job: its neurons through ``lifsim.noisy.exact_noise.simulate``; content for ``lifsim.io``."""
+    """One job: its neurons through ``lifsim.noisy.exact_noise`` or ``ou_current``; content for ``lifsim.io``."""
+    from ..config.noise import noise_dims
     from ..config.sweeps import expand
     from .content import content
 
     names, shape, values, keys = point_arrays(params)
     n = keys.size
-    e = effective_neuron(params, values, n)
-    index, times = simulate(params["integrator"], keys, e["mu"], e["tau"], e["sigma"], e["theta"], e["V_reset"],
-                            e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"])
+    index, times = run_neurons(params, values, keys)
     t0, t1 = params["window"]
     sums = interval_sums(index, times, n, t0, t1)
     per = params["batch"]["per_point"]
-    dims = tuple(names) + (() if "sigma" in names else ("sigma",)) + ("trial",)
-    full_shape = tuple(shape) + (() if "sigma" in names else (1,)) + (per,)
+    unswept = tuple(d for d in noise_dims(params["noise"], params["grid"]) if d not in names)
+    dims = tuple(names) + unswept + ("trial",)
+    full_shape = tuple(shape) + (1,) * len(unswept) + (per,)
     cube = lambda a: np.asarray(a).reshape(full_shape)  # noqa: E731
     coords = {}
     for name, spec in params["grid"].items():
-        axis = expand(spec)
-        dimension, long_name = ("voltage", SIGMA_LONG_NAME) if name == "sigma" else NEURON_PARAMS[name]
-        coords[name] = coordinate(name, axis, dimension, long_name)
-    if "sigma" not in names:
-        coords["sigma"] = coordinate("sigma", [params["noise"]["sigma"]], "voltage", SIGMA_LONG_NAME)
+        dimension, long_name = NOISE_COORDS.get(name) or NEURON_PARAMS[name]
+        coords[name] = coordinate(name, expand(spec), dimension, long_name)
+    for name in unswept:
+        coords[name] = coordinate(name, [params["noise"][name]], *NOISE_COORDS[name])
     coords["trial"] = ("trial", np.arange(per), {"long_name": "trial number within the point", "units": "1"})
     data = {
         "window_count": (dims, cube(sums["count"]).astype(np.int32),
@@ -121,13 +152,17 @@ def coordinate(name, values, dimension, long_name):
 
 
 def job_attributes(params: dict) -> dict:
+    from ..config.noise import COLOURED, noise_dims
+
     t0, t1 = params["window"]
+    ou = noise_dims(params["noise"], params["grid"]) == COLOURED
+    source = ("an Ornstein-Uhlenbeck current (NumPy reference integrator lifsim.noisy.ou_current)" if ou else
+              "white noise (NumPy reference integrator lifsim.noisy.exact_noise)")
     attrs = {"title": f"lifsim {params['kind']} simulation: {params['experiment']} / {params['condition']}",
-             "Conventions": "CF-1.10", "source": "lifsim leaky integrate-and-fire neuron with white noise "
-             "(NumPy reference integrator lifsim.noisy.exact_noise)",
+             "Conventions": "CF-1.10", "source": "lifsim leaky integrate-and-fire neuron with " + source,
              "experiment": params["experiment"], "kind": params["kind"], "condition": params["condition"],
-             "noise_convention": NOISE_CONVENTION, "integrator": params["integrator"],
-             "scheme": SCHEMES[params["integrator"]], "window_ms": json.dumps([t0 * 1e3, t1 * 1e3]),
+             "noise_convention": OU_CONVENTION if ou else NOISE_CONVENTION, "integrator": params["integrator"],
+             "scheme": (OU_SCHEMES if ou else SCHEMES)[params["integrator"]], "window_ms": json.dumps([t0 * 1e3, t1 * 1e3]),
              "duration_ms": params["duration"] * 1e3,
              "random_streams": "Philox-4x32 keyed per neuron by (seed, stream, point values, trial): "
                                "independent of the job split"}
