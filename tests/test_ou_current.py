@@ -11,9 +11,9 @@ import lifsim
 from lifsim.analysis.colored import fourcaud_brunel_rate
 from lifsim.analysis.siegert import siegert_rate
 from lifsim.config import ConfigError
-from lifsim.noisy.fi_job import interval_sums
 from lifsim.noisy.ou_current import simulate
 from lifsim.noisy.ou_transition import hermite_crossing, joint_coefficients
+from lifsim.noisy.points import interval_sums
 from lifsim.rng import neuron_keys
 
 TAU, R, STD, TAU_S = 0.01, 1e7, 0.3e-9, 0.005      # 10 ms, 10 MOhm, 0.3 nA, 5 ms
