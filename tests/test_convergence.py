@@ -194,7 +194,7 @@ def test_noise_case_draws_each_dt_from_its_own_streams():
 def test_pipeline_writes_the_study_dataset_and_figure(tiny_run):
     ds = xr.load_dataset(tiny_run / "results" / "datasets" / "convergence.nc", engine="netcdf4")
     an = xr.load_dataset(tiny_run / "results" / "analysis" / "convergence.nc", engine="netcdf4")
-    assert set(ds.dims) == {"integrator", "dt", "condition", "sigma"}   # sigma: the noise case
+    assert set(ds.dims) == {"integrator", "dt", "condition", "sigma"}
     assert {"rate_error_order", "trace_error_order", "spike_time_error_order", "noise_rate_error_order"} <= set(an.data_vars)
     assert ds["noise_rate_error"].dims == ("integrator", "sigma", "dt")
     summary = (tiny_run / "results" / "summaries" / "convergence.rst").read_text()

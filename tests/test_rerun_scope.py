@@ -259,7 +259,8 @@ ROWS = [
                  sims(FI) | sims(SM) | sims(CONV) | sims(NF) | probes(NF) | sims(PI) | sims(SR) |
                  downstream(SYN, IC, FI, SM, CONV, *NOISE), id="shared-default-overridden-elsewhere"),
     pytest.param(config_edit(_set("seed", 7)), sims(IC) | sims(FI) | sims(NF) | probes(NF) | sims(PI) |
-                 downstream(IC, FI, NF, PI), id="seed-only-random-jobs"),
+                 {f"simulate_job:{CONV}/{i}/noisy_fi_curve" for i in ("euler", "exact")} |   # its noise case
+                 downstream(IC, FI, NF, PI, CONV), id="seed-only-random-jobs"),
     # analysis and figure options
     pytest.param(config_edit(_set("analysis.lock_tolerance", "0.3 ms")), analyses(CP), id="analysis-option"),
     pytest.param(config_edit(_set("figures.dpi", 50)), figures(), id="figure-dpi"),

@@ -31,7 +31,7 @@ def stream_at(job: dict, dt: float) -> dict:
 def pooled_intervals(job: dict) -> dict:
     """Per sigma (in the grid's order): the pooled number, sum and sum of squares of the window's intervals."""
     from .noisy.exact_noise import simulate
-    from .noisy.fi_job import effective_neuron, interval_sums, point_arrays
+    from .noisy.points import effective_neuron, interval_sums, point_arrays
 
     names, shape, values, keys = point_arrays(job)
     n = keys.size
@@ -60,7 +60,7 @@ def siegert_rates(job: dict) -> tuple[np.ndarray, np.ndarray]:
     """(sigma values (V), Siegert rate (Hz) per sigma) of the job's grid."""
     from .analysis.siegert import siegert_rate
     from .config.sweeps import expand
-    from .noisy.fi_job import effective_neuron
+    from .noisy.points import effective_neuron
 
     sigma = np.asarray(expand(job["grid"]["sigma"]), dtype=np.float64)
     values = {name: np.full(sigma.size, expand(spec)[0]) for name, spec in job["grid"].items() if name != "sigma"}

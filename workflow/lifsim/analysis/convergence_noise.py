@@ -20,7 +20,7 @@ import numpy as np
 import xarray as xr
 
 RESOLVED_SE = 3.0
-BETA = 0.5825971579390106   # -zeta(1/2) / sqrt(2 pi)
+BETA = 0.5825971579390107   # -zeta(1/2) / sqrt(2 pi)
 
 
 def resolved_order(dt: np.ndarray, error: np.ndarray, se: np.ndarray) -> float:

@@ -1,5 +1,8 @@
 """Analysis of ``noisy_fi_curve``: rates by two estimators with standard errors, the ISI CV, the Siegert rate.
 
+Under an OU current (dims ``std``, ``tau`` instead of ``sigma``) the theory beside the rates is
+``rate_fourcaud_brunel`` (``lifsim.analysis.colored``, an approximation) and no goal is judged.
+
 ``rate(estimator, sigma, I_e)``: ``isi`` is 1 / mean interval over the pooled intervals that start in the
 window (SE by the delta method: rate CV / sqrt(n)); ``count`` is the mean over trials of window spikes /
 window (SE: the trials' standard deviation / sqrt(trials)). ``rate_siegert``: the Siegert rate of the
@@ -51,26 +54,37 @@ def estimates(ds):
     return rate, se, cv, n, ds["censored"].sum("trial")
 
 
-def siegert(ds):
-    """The Siegert rate (Hz) on the dataset's grid (all dims but trial)."""
+def noise_dims(ds) -> tuple[str, ...]:
+    """("sigma",) for white noise, ("std", "tau") for an OU current."""
+    return ("sigma",) if "sigma" in ds.dims else ("std", "tau")
+
+
+def theory(ds):
+    """On the dataset's grid (all dims but trial), Hz: the Siegert rate (white noise) or the Fourcaud-Brunel
+    approximation (OU current)."""
     import xarray as xr
 
+    from ..noisy.fi_job import NOISE_COORDS
     from ..params import NEURON_PARAMS
+    from .colored import fourcaud_brunel_rate
     from .siegert import brunel_parameters, siegert_rate
 
     job = next(iter(json.loads(ds.attrs["lifsim_params"]).values()))
     p = dict(job["neuron"])
     grid = [d for d in ds["window_count"].dims if d != "trial"]
     for d in grid:
-        dim = "voltage" if d == "sigma" else NEURON_PARAMS[d][0]
-        p[d] = si(ds, d, dim)
+        p[d] = si(ds, d, (NOISE_COORDS.get(d) or NEURON_PARAMS[d])[0])
     zero = xr.zeros_like(ds["window_count"].isel(trial=0, drop=True), dtype=float)
-    p = {k: zero + v for k, v in p.items()}
-    mu, tau, sig = brunel_parameters(p["E_m"], p["R_m"], p["tau_m"], p["sigma"], p.get("I_e", 0.0),
+    p = {k: np.asarray(zero + v) for k, v in p.items()}
+    white = noise_dims(ds) == ("sigma",)
+    mu, tau, sig = brunel_parameters(p["E_m"], p["R_m"], p["tau_m"], p["sigma"] if white else 0.0, p.get("I_e", 0.0),
                                      p.get("g_exc", 0.0), p.get("E_exc", 0.0), p.get("g_inh", 0.0), p.get("E_inh", 0.0))
     V_reset = p.get("V_reset", p["E_m"])
-    rate = siegert_rate(np.asarray(mu), np.asarray(sig), np.asarray(p["V_thr"]), np.asarray(V_reset),
-                        np.asarray(tau), np.asarray(p["t_ref"]))
+    if white:
+        rate = siegert_rate(mu, sig, p["V_thr"], V_reset, tau, p["t_ref"])
+    else:
+        rate = fourcaud_brunel_rate(mu, p["R_m"] * tau / p["tau_m"], p["std"], p["tau"], p["V_thr"], V_reset, tau,
+                                    p["t_ref"])
     return zero.copy(data=np.broadcast_to(rate, zero.shape))
 
 
@@ -89,30 +103,54 @@ def labelled(ds, integrator: str, suffix: str = "") -> dict:
 
 
 def analyse_noisy_fi(ds, options, extra=None):
+    out = labelled(ds, ds.attrs["integrator"])
+    dims = noise_dims(ds)
+    if dims != ("sigma",):   # an OU current: an approximate theory beside the rates, no goal
+        out["rate_fourcaud_brunel"] = theory(ds).assign_attrs(
+            units="Hz", long_name="Fourcaud-Brunel coloured-noise rate: Siegert with threshold and reset raised by "
+                                  "1.0326 sigma_w sqrt(tau / tau_eff) (first order; for tau << tau_eff)")
+        return finish(out, ds, extra, dims)
+    siegert = theory(ds).assign_attrs(units="Hz", long_name="Siegert (Ricciardi) first-passage rate with "
+                                      "refractory period (sigma = 0: the deterministic rate)")
+    out["rate_siegert"] = siegert
+    isi = out["rate"].sel(estimator="isi", drop=True)
+    tol = np.maximum(GOAL_RELATIVE * siegert, GOAL_SE * out["rate_se"].sel(estimator="isi", drop=True))
+    out["goal_tolerance"] = tol.assign_attrs(units="Hz", long_name="accuracy goal: max(0.5 % of Siegert, "
+                                             "3 standard errors) of the ISI rate")
+    out["goal_applies"] = (siegert >= GOAL_MIN_RATE).astype(np.int8).assign_attrs(
+        units="1", long_name="1 where the Siegert rate is >= 5 Hz (where the accuracy goal is judged)")
+    out["goal_met"] = (np.abs(isi - siegert) <= tol).astype(np.int8).assign_attrs(
+        units="1", long_name="1 where the ISI rate is within goal_tolerance of the Siegert rate")
+    return finish(out, ds, extra, dims)
+
+
+def finish(out: dict, ds, extra, dims):
+    """The comparison integrator's rates (when run) and the dataset, estimator and noise dims first."""
     import xarray as xr
 
     from ..noisy.fi_job import gather_noisy_fi
 
-    out = labelled(ds, ds.attrs["integrator"])
-    theory = siegert(ds).assign_attrs(units="Hz", long_name="Siegert (Ricciardi) first-passage rate with "
-                                      "refractory period (sigma = 0: the deterministic rate)")
-    out["rate_siegert"] = theory
-    isi = out["rate"].sel(estimator="isi", drop=True)
-    tol = np.maximum(GOAL_RELATIVE * theory, GOAL_SE * out["rate_se"].sel(estimator="isi", drop=True))
-    out["goal_tolerance"] = tol.assign_attrs(units="Hz", long_name="accuracy goal: max(0.5 % of Siegert, "
-                                             "3 standard errors) of the ISI rate")
-    out["goal_applies"] = (theory >= GOAL_MIN_RATE).astype(np.int8).assign_attrs(
-        units="1", long_name="1 where the Siegert rate is >= 5 Hz (where the accuracy goal is judged)")
-    out["goal_met"] = (np.abs(isi - theory) <= tol).astype(np.int8).assign_attrs(
-        units="1", long_name="1 where the ISI rate is within goal_tolerance of the Siegert rate")
     if extra:
         other = gather_noisy_fi(ds.attrs["kind"], ds.attrs["experiment"], extra)
         out.update(labelled(other, other.attrs["integrator"], "_compare"))
     out["rate"].attrs["noise_convention"] = ds.attrs["noise_convention"]
-    return xr.Dataset(out).transpose("estimator", "sigma", ...)   # (the analysis stage sets the attributes)
+    return xr.Dataset(out).transpose("estimator", *dims, ...)   # (the analysis stage sets the attributes)
 
 
 def integrators(an) -> tuple[str, str | None]:
     """The integrator of the rates and of the comparison rates (None: not run)."""
     other = an["rate_compare"].attrs["integrator"] if "rate_compare" in an else None
     return an["rate"].attrs["integrator"], other
+
+
+def noise_points(an) -> list[tuple[str, dict]]:
+    """(label, selection) of each noise setting: each sigma, or each (std, tau) of an OU current."""
+    if "sigma" in an.dims:
+        return [(f"sigma = {s:g} mV", {"sigma": s}) for s in an["sigma"].values]
+    return [(f"std = {s:g} nA, tau = {t:g} ms", {"std": s, "tau": t}) for s in an["std"].values
+            for t in an["tau"].values]
+
+
+def theory_name(an) -> str:
+    """The theory variable beside the rates."""
+    return "rate_siegert" if "rate_siegert" in an else "rate_fourcaud_brunel"

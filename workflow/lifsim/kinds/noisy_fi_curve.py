@@ -1,8 +1,11 @@
-"""Kind ``noisy_fi_curve``: f-I curves under white noise, against the Siegert rate.
+"""Kind ``noisy_fi_curve``: f-I curves under white noise, against the Siegert rate, or under an OU current.
 
 Noise convention (Brunel 2000): tau_m dV = (...) dt + sigma sqrt(tau_m) dW; the free membrane
 potential has standard deviation sigma / sqrt(2). ``noise: {sigma: 4 mV}`` sets sigma for the
 whole experiment; ``sweep: {noise.sigma: [...], I_e: {...}}`` makes it a dimension named ``sigma``.
+``noise: {std: 0.3 nA, tau: 5 ms}`` is instead an Ornstein-Uhlenbeck current added to I_e (stationary
+standard deviation std, correlation time tau; ``noise.std`` and ``noise.tau`` sweep; see
+``lifsim.config.noise`` and ``lifsim.noisy.ou_current``).
 Each point runs ``trials`` neurons from V_reset for ``burn_in + duration + isi_tail``: spikes are
 counted in the window ``[burn_in, burn_in + duration)``, intervals are those that start in it
 (followed into the tail). A job's params hold ``noise`` (sigma when not swept, and the seed and
@@ -13,29 +16,15 @@ from __future__ import annotations
 
 from ..config import jobs
 from ..config.errors import ConfigError, join
+from ..config.noise import COLOURED, EXTRA, WHITE, parse_noise
 from ..config.resolve import quantity
 from ..config.sweeps import parse_sweep
 from .base import Kind
 
 SIGMA_KEY = "noise.sigma"
-EXTRA = {SIGMA_KEY: ("voltage", "white-noise amplitude sigma (Brunel; free-membrane std sigma/sqrt(2))")}
 DEFAULT_SWEEP = {"I_e": {"start": "2 nA", "stop": "3.2 nA", "num": 7}, SIGMA_KEY: ["0 mV", "2 mV", "4 mV", "6 mV"]}
 INTEGRATORS = ("euler", "exact")
-
-
-def sigma_of(exp: dict, grid: dict, path: str) -> float | None:
-    """The experiment's sigma (V), or None when the sweep sets it (set in both places: a config error)."""
-    noise = exp.get("noise", {})
-    npath = join(join(path, "noise"), "sigma")
-    if "sigma" in grid:
-        if "sigma" in noise:
-            raise ConfigError(npath, f"expected sigma to be set in one place, got it both here and in the "
-                              f"sweep ({join(join(path, 'sweep'), SIGMA_KEY)}); remove one of the two")
-        return None
-    sigma = quantity(noise.get("sigma", "0 mV"), "voltage", npath)
-    if sigma < 0:
-        raise ConfigError(npath, f"expected a noise amplitude >= 0 mV, got {noise.get('sigma')!r}")
-    return sigma
+NOISE_KEYS = WHITE + COLOURED
 
 
 def settings(exp: dict, common: dict, path: str) -> dict:
@@ -60,16 +49,18 @@ def check_integrator(name: str, neuron: dict, common: dict, path: str, where: st
 
 
 def grid_jobs(name, exp, common, seed, path, integrator: str, prefix: str) -> dict:
-    grid = parse_sweep(exp.get("sweep", DEFAULT_SWEEP), join(path, "sweep"), extra=EXTRA)
-    sigma = sigma_of(exp, grid, path)
+    coloured = any(k in (exp.get("noise") or {}) for k in COLOURED)
+    default = {"I_e": DEFAULT_SWEEP["I_e"]} if coloured else DEFAULT_SWEEP
+    grid = parse_sweep(exp.get("sweep", default), join(path, "sweep"), extra=EXTRA)
+    values = parse_noise(exp, grid, path)
     s = settings(exp, common, path)
-    neuron = jobs.conditions(name, exp, common, path, {k: v for k, v in grid.items() if k != "sigma"})["base"]
+    neuron = jobs.conditions(name, exp, common, path, {k: v for k, v in grid.items() if k not in NOISE_KEYS})["base"]
     if not common["reset"]:
         raise ConfigError(join(path, "reset"), "expected reset: true (a firing-rate experiment), got false")
     check_integrator(integrator, neuron, common, path, join(path, "integrator"))
     total = s["burn_in"] + s["duration"] + s["isi_tail"]
     stream = f"{name}/noise"
-    noise = {"seed": seed, "stream": stream, **({} if sigma is None else {"sigma": sigma})}
+    noise = {"seed": seed, "stream": stream, **values}
     run = {**common, "integrator": integrator, "record": []}
     return jobs.sweep_jobs(name, exp, run, path, prefix, neuron, total, s["trials"], grid, inner="trial",
                            noise=noise, window=[s["burn_in"], s["burn_in"] + s["duration"]],
@@ -95,7 +86,8 @@ def comparison_jobs(name, exp, common, path, built) -> dict:
 
 KIND = Kind(
     name="noisy_fi_curve",
-    description="f-I curves under white noise (a sweep of noise.sigma and I_e) against the Siegert rate",
+    description="f-I curves under white noise (a sweep of noise.sigma and I_e) against the Siegert rate, or "
+                "under an OU current (noise.std, noise.tau)",
     keys=("duration", "burn_in", "isi_tail", "trials", "noise", "compare_with", "sweep", "max_points_per_job",
           "record_spikes"),
     build=build,
@@ -108,10 +100,15 @@ KIND = Kind(
     figures={"": "noisy_fi_curve.rst"},
     schema={
         "noise": {"type": "object", "additionalProperties": False,
-                  "description": "white noise: tau_m dV = (...) dt + sigma sqrt(tau_m) dW (Brunel; the free "
-                                 "membrane potential has standard deviation sigma/sqrt(2))",
+                  "description": "either white noise {sigma}: tau_m dV = (...) dt + sigma sqrt(tau_m) dW (Brunel; "
+                                 "the free membrane potential has standard deviation sigma/sqrt(2)), or an "
+                                 "Ornstein-Uhlenbeck current {std, tau} added to I_e",
                   "properties": {"sigma": {"$ref": "#/definitions/quantity",
-                                           "description": "the white-noise amplitude sigma (e.g. 4 mV)"}}},
+                                           "description": "the white-noise amplitude sigma (e.g. 4 mV)"},
+                                 "std": {"$ref": "#/definitions/quantity",
+                                         "description": "OU current: stationary standard deviation (e.g. 0.3 nA)"},
+                                 "tau": {"$ref": "#/definitions/quantity",
+                                         "description": "OU current: correlation time (e.g. 5 ms)"}}},
         "burn_in": {"$ref": "#/definitions/quantity", "description": "noisy_fi_curve: time before counting"},
         "isi_tail": {"$ref": "#/definitions/quantity",
                      "description": "noisy_fi_curve: run on after the window so that its last intervals end"},

@@ -1,10 +1,10 @@
 """Simulate and gather stages of ``noisy_fi_curve`` (see lifsim.kinds.noisy_fi_curve for the params).
 
-A job's dataset has one dimension per swept parameter (``sigma`` always, of length one when it is
-not swept) and ``trial``; per neuron it holds the spike count in the window, the sum and the sum of
-squares of its intervals that start in the window (pooled by the analysis: the same as pooling the
-intervals), their number, the window spikes with no successor (``censored``), and every spike time
-(CF contiguous ragged array) when ``record_spikes``.
+A job's dataset has one dimension per swept parameter (the noise's always, of length one when not swept:
+``sigma`` for white noise, ``std`` and ``tau`` for an OU current) and ``trial``; per neuron it holds the
+spike count in the window, the sum and the sum of squares of its intervals that start in the window
+(pooled by the analysis: the same as pooling the intervals), their number, the window spikes with no
+successor (``censored``), and every spike time (CF contiguous ragged array) when ``record_spikes``.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import numpy as np
 from .. import provenance, units
 from ..params import NEURON_PARAMS
 from .exact_noise import simulate
+from .points import coloured_neuron, effective_neuron, interval_sums, point_arrays
 
 NOISE_CONVENTION = ("white noise in Brunel's convention: tau_m dV = (...) dt + sigma sqrt(tau_m) dW, so the free "
                     "membrane potential has standard deviation sigma/sqrt(2); with tonic conductances the "
@@ -23,75 +24,54 @@ NOISE_CONVENTION = ("white noise in Brunel's convention: tau_m dV = (...) dt + s
 SCHEMES = {"exact": "exact Gaussian (OU) transition of V with a Brownian-bridge crossing test inside each step; "
                     "spike times drawn inside the step",
            "euler": "Euler-Maruyama, threshold tested on the grid (spike times on the grid)"}
-SIGMA_LONG_NAME = "white-noise amplitude sigma (Brunel; free-membrane std sigma/sqrt(2))"
+OU_CONVENTION = ("Ornstein-Uhlenbeck current added to I_e: dI = -I / tau dt + std sqrt(2 / tau) dW (stationary "
+                 "standard deviation std, correlation time tau); with tonic conductances V follows "
+                 "(tau_m / L) dV = (-(V - mu) + (R_m / L) I) dt, L = 1 + R_m (g_exc + g_inh)")
+OU_SCHEMES = {"exact": "exact OU transition of the current and exact joint Gaussian transition of (V, I) over each "
+                       "step; threshold at the step's end, spike time from the cubic Hermite interpolant of V",
+              "euler": "Euler-Maruyama for the current and V, threshold tested on the grid (spike times on the grid)"}
+NOISE_COORDS = {"sigma": ("voltage", "white-noise amplitude sigma (Brunel; free-membrane std sigma/sqrt(2))"),
+                "std": ("current", "OU current noise: stationary standard deviation"),
+                "tau": ("time", "OU current noise: correlation time")}
 
 
-def point_arrays(params: dict):
-    """(grid names, grid shape, {name: (n,) SI values per neuron}, neuron keys) of a job."""
-    from ..config.sweeps import expand, size
-    from ..rng import keys_from_points, neuron_keys
+def run_neurons(params: dict, values: dict, keys) -> tuple[np.ndarray, np.ndarray]:
+    """(neuron index, spike time) of the job's neurons, white noise or an OU current."""
+    from ..config.noise import COLOURED, noise_dims
+    from .ou_current import simulate as simulate_ou
 
-    grid, per = params["grid"], params["batch"]["per_point"]
-    axes = [np.asarray(expand(spec), dtype=np.float64) for spec in grid.values()]
-    mesh = [m.ravel() for m in np.meshgrid(*axes, indexing="ij")]
-    values = {name: np.repeat(m, per) for name, m in zip(grid, mesh, strict=True)}
-    noise = params["noise"]
-    keys = neuron_keys(noise["seed"], noise["stream"], keys_from_points(mesh, per))
-    return list(grid), [size(s) for s in grid.values()], values, keys
-
-
-def effective_neuron(params: dict, values: dict, n: int) -> dict:
-    """mu, tau, sigma (Brunel's effective form), theta, V_reset, t_ref per neuron (SI)."""
-    from ..analysis.siegert import brunel_parameters
-
-    p = {**params["neuron"], **values}
-    sigma = p.get("sigma", params["noise"].get("sigma", 0.0))
-    mu, tau, sig = brunel_parameters(p["E_m"], p["R_m"], p["tau_m"], sigma, p.get("I_e", 0.0), p.get("g_exc", 0.0),
-                                     p.get("E_exc", 0.0), p.get("g_inh", 0.0), p.get("E_inh", 0.0))
-    full = lambda a: np.broadcast_to(np.asarray(a, dtype=np.float64), (n,))  # noqa: E731
-    return {"mu": full(mu), "tau": full(tau), "sigma": full(sig), "theta": full(p["V_thr"]),
-            "V_reset": full(p.get("V_reset", p["E_m"])), "t_ref": full(p["t_ref"])}
-
-
-def interval_sums(index, times, n: int, t0: float, t1: float) -> dict:
-    """Per neuron: spikes in [t0, t1), and the count, sum and sum of squares of intervals starting there."""
-    order = np.lexsort((times, index))
-    idx, t = np.asarray(index)[order], np.asarray(times)[order]
-    in_window = (t >= t0) & (t < t1)
-    has_next = np.r_[idx[1:] == idx[:-1], False]
-    isi = np.r_[t[1:] - t[:-1], 0.0]
-    use = in_window & has_next
-    return {"count": np.bincount(idx[in_window], minlength=n),
-            "n_isi": np.bincount(idx[use], minlength=n),
-            "isi_sum": np.bincount(idx[use], isi[use], minlength=n),
-            "isi_sumsq": np.bincount(idx[use], isi[use] ** 2, minlength=n),
-            "censored": np.bincount(idx[in_window & ~has_next], minlength=n),
-            "order": order}
+    n = keys.size
+    if noise_dims(params["noise"], params["grid"]) == COLOURED:
+        e = coloured_neuron(params, values, n)
+        return simulate_ou(params["integrator"], keys, e["mu"], e["tau"], e["R_in"], e["std"], e["tau_s"], e["theta"],
+                           e["V_reset"], e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"])[:2]
+    e = effective_neuron(params, values, n)
+    return simulate(params["integrator"], keys, e["mu"], e["tau"], e["sigma"], e["theta"], e["V_reset"], e["t_ref"],
+                    params["duration"], params["dt"], V0=e["V_reset"])
 
 
 def simulate_noisy_fi(params: dict, inputs=None, threads=None):
-    """One job: its neurons through ``lifsim.noisy.exact_noise.simulate``; content for ``lifsim.io``."""
+    """One job: its neurons through ``lifsim.noisy.exact_noise`` or ``ou_current``; content for ``lifsim.io``."""
+    from ..config.noise import noise_dims
     from ..config.sweeps import expand
     from .content import content
 
     names, shape, values, keys = point_arrays(params)
     n = keys.size
-    e = effective_neuron(params, values, n)
-    index, times = simulate(params["integrator"], keys, e["mu"], e["tau"], e["sigma"], e["theta"], e["V_reset"],
-                            e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"])
+    index, times = run_neurons(params, values, keys)
     t0, t1 = params["window"]
     sums = interval_sums(index, times, n, t0, t1)
     per = params["batch"]["per_point"]
-    dims = tuple(names) + (() if "sigma" in names else ("sigma",)) + ("trial",)
-    full_shape = tuple(shape) + (() if "sigma" in names else (1,)) + (per,)
+    unswept = tuple(d for d in noise_dims(params["noise"], params["grid"]) if d not in names)
+    dims = tuple(names) + unswept + ("trial",)
+    full_shape = tuple(shape) + (1,) * len(unswept) + (per,)
     cube = lambda a: np.asarray(a).reshape(full_shape)  # noqa: E731
     coords = {}
     for name, spec in params["grid"].items():
-        axis = expand(spec)
-        dimension, long_name = ("voltage", SIGMA_LONG_NAME) if name == "sigma" else NEURON_PARAMS[name]
-        coords[name] = coordinate(name, axis, dimension, long_name)
-    if "sigma" not in names:
-        coords["sigma"] = coordinate("sigma", [params["noise"]["sigma"]], "voltage", SIGMA_LONG_NAME)
+        dimension, long_name = NOISE_COORDS.get(name) or NEURON_PARAMS[name]
+        coords[name] = coordinate(name, expand(spec), dimension, long_name)
+    for name in unswept:
+        coords[name] = coordinate(name, [params["noise"][name]], *NOISE_COORDS[name])
     coords["trial"] = ("trial", np.arange(per), {"long_name": "trial number within the point", "units": "1"})
     data = {
         "window_count": (dims, cube(sums["count"]).astype(np.int32),
@@ -121,13 +101,17 @@ def coordinate(name, values, dimension, long_name):
 
 
 def job_attributes(params: dict) -> dict:
+    from ..config.noise import COLOURED, noise_dims
+
     t0, t1 = params["window"]
+    ou = noise_dims(params["noise"], params["grid"]) == COLOURED
+    source = ("an Ornstein-Uhlenbeck current (NumPy reference integrator lifsim.noisy.ou_current)" if ou else
+              "white noise (NumPy reference integrator lifsim.noisy.exact_noise)")
     attrs = {"title": f"lifsim {params['kind']} simulation: {params['experiment']} / {params['condition']}",
-             "Conventions": "CF-1.10", "source": "lifsim leaky integrate-and-fire neuron with white noise "
-             "(NumPy reference integrator lifsim.noisy.exact_noise)",
+             "Conventions": "CF-1.10", "source": "lifsim leaky integrate-and-fire neuron with " + source,
              "experiment": params["experiment"], "kind": params["kind"], "condition": params["condition"],
-             "noise_convention": NOISE_CONVENTION, "integrator": params["integrator"],
-             "scheme": SCHEMES[params["integrator"]], "window_ms": json.dumps([t0 * 1e3, t1 * 1e3]),
+             "noise_convention": OU_CONVENTION if ou else NOISE_CONVENTION, "integrator": params["integrator"],
+             "scheme": (OU_SCHEMES if ou else SCHEMES)[params["integrator"]], "window_ms": json.dumps([t0 * 1e3, t1 * 1e3]),
              "duration_ms": params["duration"] * 1e3,
              "random_streams": "Philox-4x32 keyed per neuron by (seed, stream, point values, trial): "
                                "independent of the job split"}

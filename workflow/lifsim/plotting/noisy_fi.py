@@ -1,7 +1,7 @@
-"""Figure of ``noisy_fi_curve``: rates with error bars on the Siegert lines per sigma, and the ISI CV."""
+"""Figure of ``noisy_fi_curve``: rates with error bars on the theory lines per noise setting, and the ISI CV."""
 from __future__ import annotations
 
-from ..analysis.noisy_fi import integrators
+from ..analysis.noisy_fi import integrators, noise_points, theory_name
 from .style import new_figure
 
 
@@ -10,17 +10,19 @@ def plot_noisy_fi(ds, an, options) -> dict:
     ax_rate, ax_cv = axes[0]
     colors = ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"]
     integrator, other = integrators(an)
-    for i, sigma in enumerate(an["sigma"].values):
+    name = theory_name(an)
+    theory = "Siegert" if name == "rate_siegert" else "Fourcaud-Brunel"
+    for i, (label, sel) in enumerate(noise_points(an)):
         c = colors[i % len(colors)]
         current = an["I_e"].values
-        ax_rate.plot(current, an["rate_siegert"].sel(sigma=sigma), "-", color=c, lw=1,
-                     label=f"Siegert, sigma = {sigma:g} mV")
-        rate = an["rate"].sel(estimator="isi", sigma=sigma)
-        se = an["rate_se"].sel(estimator="isi", sigma=sigma)
+        ax_rate.plot(current, an[name].sel(sel), "-", color=c, lw=1, label=f"{theory}, {label}")
+        rate = an["rate"].sel(estimator="isi", **sel)
+        se = an["rate_se"].sel(estimator="isi", **sel)
         ax_rate.errorbar(current, rate, yerr=se.fillna(0), fmt="o", ms=3, color=c, capsize=2)
         if other:
-            ax_rate.plot(current, an["rate_compare"].sel(estimator="isi", sigma=sigma), "x", ms=4, color=c)
-        ax_cv.plot(current, an["cv_isi"].sel(sigma=sigma), "o-", ms=3, color=c, label=f"{sigma:g} mV")
+            ax_rate.plot(current, an["rate_compare"].sel(estimator="isi", **sel), "x", ms=4, color=c)
+        ax_cv.plot(current, an["cv_isi"].sel(sel), "o-", ms=3, color=c, label=label.split("= ", 1)[1]
+                   if len(sel) == 1 else label)
     ax_rate.set_xlabel("I_e (nA)")
     ax_rate.set_ylabel("rate (Hz)")
     ax_rate.set_title(f"1 / mean ISI ({integrator}: dots +- SE"
@@ -28,5 +30,5 @@ def plot_noisy_fi(ds, an, options) -> dict:
     ax_rate.legend(fontsize=6)
     ax_cv.set_xlabel("I_e (nA)")
     ax_cv.set_ylabel("CV of the ISIs")
-    ax_cv.legend(fontsize=6, title="sigma", title_fontsize=6)
+    ax_cv.legend(fontsize=6, title="sigma" if "sigma" in an.dims else "OU current", title_fontsize=6)
     return {"": fig}
