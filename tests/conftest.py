@@ -14,6 +14,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow"))
 
+import shared_runs  # noqa: E402
+
 from lifsim.config import load_yaml  # noqa: E402
 
 COPY_ITEMS = ("Snakefile", "workflow", "profiles")
@@ -89,10 +91,32 @@ def snakemake(folder: Path, *args: str, check: bool = True, timeout: float = 300
     return proc
 
 
+def tiny_workflow(folder: Path) -> Path:
+    return copy_workflow(folder, tiny_config())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_runs_started(request, tmp_path_factory) -> None:
+    """Start the shared runs that the selected tests read, in the background, when the session begins."""
+    needed = sorted({name for item in request.session.items for name in shared_runs.RUNS
+                     if name in item.fixturenames})
+    for name in needed:
+        shared_runs.start(shared_runs.shared_root(tmp_path_factory), name, tiny_workflow)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    shared_runs.finish(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
+
+
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory) -> Path:
-    """A complete pipeline run of the tiny config (shared by the tests that only read its outputs)."""
-    folder = copy_workflow(tmp_path_factory.mktemp("tiny_run"), tiny_config())
-    # every job also records the modules it imported (lifsim.io.record_imports; see tests/test_codedeps.py)
-    snakemake(folder, "-c2", env={"LIFSIM_IMPORTS_LOG": str(folder / "imports.jsonl")})
-    return folder
+    """A complete pipeline run of the tiny config at -c2, one per session (tests/shared_runs.py); read-only:
+    a test that changes anything in it works on a copy (``copy_run``). Its jobs also record the modules they
+    imported (``imports.jsonl``, lifsim.io.record_imports; see tests/test_codedeps.py)."""
+    return shared_runs.wait(shared_runs.shared_root(tmp_path_factory), "tiny_run", tiny_workflow)
+
+
+@pytest.fixture(scope="session")
+def serial_run(tmp_path_factory) -> Path:
+    """A second clean run of the tiny config, one job at a time (``tiny_run`` runs jobs two at a time)."""
+    return shared_runs.wait(shared_runs.shared_root(tmp_path_factory), "serial_run", tiny_workflow)

@@ -132,17 +132,16 @@ def test_the_time_estimate_grows_with_the_work():
 
 # ---- show and diff on real pipeline datasets -----------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def two_runs(tmp_path_factory):
-    """results/datasets/fi_curve.nc of the tiny config, and of the same with tau_m 12 ms instead of 10 ms."""
-    folders = []
-    for name, tau_m in (("a", "10 ms"), ("b", "12 ms")):
-        config = tiny_config()
-        config["neuron"]["tau_m"] = tau_m
-        folder = copy_workflow(tmp_path_factory.mktemp(name), config)
-        snakemake(folder, "-c2", "results/datasets/fi_curve.nc", "results/analysis/fi_curve.nc")
-        folders.append(folder)
-    return folders
+@pytest.fixture(scope="session")
+def two_runs(tiny_run, tmp_path_factory):
+    """results/datasets/fi_curve.nc of the tiny config (tau_m 10 ms: the shared tiny run, only read here), and
+    of the same with tau_m 12 ms."""
+    assert tiny_config()["neuron"]["tau_m"] == "10 ms"
+    config = tiny_config()
+    config["neuron"]["tau_m"] = "12 ms"
+    folder = copy_workflow(tmp_path_factory.mktemp("b"), config)
+    snakemake(folder, "-c2", "results/datasets/fi_curve.nc", "results/analysis/fi_curve.nc")
+    return [tiny_run, folder]
 
 
 def test_show_lists_dimensions_coordinates_and_variables_with_units(two_runs):

@@ -7,12 +7,16 @@ that closure; and Snakemake reruns a job whose input changed in content (tests/t
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import REPO, snakemake, tiny_config
+from shared_runs import copy_run
 
 from lifsim import codedeps, kinds
 from lifsim.config import validate_structure
@@ -70,28 +74,97 @@ def test_every_job_imports_only_modules_of_its_rules_code_inputs(tiny_run):
         allowed = closure_modules(*key)
         extra = set(rec["lifsim"]) - allowed
         assert not extra, f"{rec['log']} imported {sorted(extra)}, which are not code inputs of its rule"
-        # jobs import only what they use (issue 13): no plotting library outside figures, no SciPy outside
-        # the convergence reference, neither xarray nor matplotlib in a simulation job of a model kind
-        libs = set(rec["libraries"])
-        if stage != "plot":
-            assert "matplotlib" not in libs, rec["log"]
-        if stage == "simulate" and plans[experiment].kind != "convergence":
-            assert not {"xarray", "matplotlib"} & libs, rec
-            assert "scipy" not in libs or "numba" in libs, rec   # numba imports SciPy itself
-        # SciPy: the reference solver, the Siegert rate of the noise analyses (scipy.special), and numba,
-        # which imports it itself when it is installed; nothing else
-        if "/reference/" not in rec["log"] and "numba" not in libs and stage != "analyse":
-            assert "scipy" not in libs, rec
     # (a closure may hold more than a run imports: the lazy branches of choices made at run time, such as
     # the compiled kernel or a sweep's grid, are inputs too: a sound over-approximation, never a miss)
+
+
+# ---- jobs import only the libraries they use (issue 13) ------------------------------------------------------------
+
+# the third-party libraries a job of each stage may import
+STAGE_LIBRARIES = {
+    "simulate": {"numpy", "netCDF4", "numba"},   # numba: the compiled kernels, where they pay (lifsim.sim.run)
+    "gather": {"numpy", "netCDF4", "xarray"},
+    "analyse": {"numpy", "netCDF4", "xarray"},
+    "summarise": {"numpy", "netCDF4", "xarray"},
+    "plot": {"numpy", "netCDF4", "xarray", "matplotlib"},
+}
+# the parts of SciPy a job may use beyond what `import numba` loads: the convergence study's reference solver,
+# and the Siegert rate (scipy.special) of the noisy f-I analysis
+SCIPY_USES = {("simulate", "convergence", "reference"): {"scipy.integrate"},
+              ("analyse", "noisy_fi_curve", None): {"scipy.special"}}
+# jobs that import a library they do not use, in modules of other work in progress (issue 13): each entry is
+# checked to still hold by the xfail test below, so that it goes once its module is fixed
+KNOWN_EXTRA = {
+    # lifsim.convergence (its simulate stage) imports xarray at the top to build its dataset
+    ("simulate", "convergence"): {"xarray"},
+    # lifsim.noisy.fi_job and stimulus_job import the numba kernel (exact_noise -> philox_block) at the top,
+    # also for their gather stage; lifsim.analysis.noisy_fi imports fi_job's gather
+    ("gather", "noisy_fi_curve"): {"numba"},
+    ("gather", "stimulus_response"): {"numba"},
+    ("analyse", "noisy_fi_curve"): {"numba"},
+}
+
+
+# numba itself imports SciPy (numba/__init__.py checks its version) and, the first time it runs a compiled
+# function, scipy.linalg's BLAS (numba/np/arraymath.py checks for BLAS)
+NUMBA_RUNS = "import numba\nnumba.njit(lambda x: x + 1)(1)"
+
+
+@functools.cache
+def scipy_loaded_by(code: str) -> frozenset[str]:
+    """The SciPy subpackages that running ``code`` loads, in a fresh interpreter."""
+    code += ("\nimport sys, json\n"
+             "print(json.dumps(sorted({'.'.join(m.split('.')[:2]) for m in sys.modules if m.startswith('scipy.')})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    return frozenset(json.loads(out.stdout.splitlines()[-1]))
+
+
+def extra_imports(tiny_run) -> dict[tuple[str, str], set[str]]:
+    """``{(stage, kind): libraries beyond the lists above}`` over the tiny run's jobs (SciPy counts as extra
+    unless all of it that a job loaded is what numba's own import and the job's SCIPY_USES load)."""
+    plans = tiny_plans()
+    records = [json.loads(line) for line in (tiny_run / "imports.jsonl").read_text().splitlines()]
+    assert len(records) >= sum(len(p.job_files()) for p in plans.values())   # every job reported
+    extra: dict[tuple[str, str], set[str]] = {}
+    for rec in records:
+        rule, experiment = job_of_log(rec["log"])
+        stage, kind = STAGES[rule][0], plans[experiment].kind
+        libs = set(rec["libraries"]) - STAGE_LIBRARIES[stage]
+        if "scipy" in libs:
+            with_numba = "numba" in rec["libraries"]
+            uses = SCIPY_USES.get((stage, kind, "reference" if "/reference/" in rec["log"] else None), set())
+            allowed = ((scipy_loaded_by(NUMBA_RUNS) if with_numba else set())
+                       | (scipy_loaded_by("\n".join(f"import {m}" for m in sorted(uses))) if uses else set()))
+            if (with_numba or uses) and set(rec["scipy"]) <= allowed:
+                libs.discard("scipy")
+        if libs:
+            extra.setdefault((stage, kind), set()).update(libs)
+    return extra
+
+
+@pytest.mark.pipeline
+def test_every_job_imports_only_the_libraries_of_its_stage(tiny_run):
+    """No matplotlib outside the figures, neither xarray nor matplotlib in a simulation job, SciPy only in the
+    convergence reference, the Siegert rate, and as numba's own import (numba/__init__.py imports it)."""
+    extra = extra_imports(tiny_run)
+    unexpected = {key: libs - KNOWN_EXTRA.get(key, set()) for key, libs in extra.items()}
+    assert not {k: v for k, v in unexpected.items() if v}, unexpected
+
+
+@pytest.mark.pipeline
+@pytest.mark.xfail(reason="jobs that still import a library they do not use (KNOWN_EXTRA: modules of other work)",
+                   strict=False)
+def test_the_known_extra_imports_are_gone(tiny_run):
+    extra = extra_imports(tiny_run)
+    assert not {key: extra.get(key, set()) & libs for key, libs in KNOWN_EXTRA.items() if extra.get(key, set()) & libs}
 
 
 INPUT_LINE = re.compile(r"^\s+input: (.*)$")
 
 
 @pytest.mark.pipeline
-def test_the_code_inputs_snakemake_lists_are_the_closures(tiny_run):
-    out = snakemake(tiny_run, "-n", "-F", "--cores", "1").stdout
+def test_the_code_inputs_snakemake_lists_are_the_closures(tiny_run, tmp_path):
+    out = snakemake(copy_run(tiny_run, tmp_path / "run"), "-n", "-F", "--cores", "1").stdout
     plans = tiny_plans()
     blocks = re.split(r"\n(?=(?:local)?rule )", out)
     seen = 0

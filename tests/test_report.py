@@ -6,6 +6,7 @@ import time
 
 import pytest
 from conftest import snakemake
+from shared_runs import copy_run
 
 from lifsim import io
 from lifsim.plotting import figures
@@ -21,12 +22,14 @@ QUOTES = {"synaptic_response": "PSP peaks", "initial_conditions": "Lag behind tr
           "coupled_pair": "Long runs"}
 
 
-@pytest.fixture(scope="module")
-def report(tiny_run):
+@pytest.fixture(scope="session")
+def report(tiny_run, tmp_path_factory):
+    """The report of a copy of the tiny run (the shared run stays as it is)."""
+    folder = copy_run(tiny_run, tmp_path_factory.mktemp("report") / "run")
     start = time.perf_counter()
-    proc = snakemake(tiny_run, "--report", "results/report.html")
+    proc = snakemake(folder, "--report", "results/report.html")
     seconds = time.perf_counter() - start
-    path = tiny_run / "results" / "report.html"
+    path = folder / "results" / "report.html"
     print(f"report: {seconds:.1f} s, {path.stat().st_size / 1e6:.2f} MB")
     return path.read_text(encoding="utf-8"), proc.stdout + proc.stderr
 

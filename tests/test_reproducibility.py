@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import copy_workflow, snakemake, tiny_config
+from conftest import tiny_config
 
 from lifsim import provenance, rng
 from lifsim.config import canonical_json, sha256, validate_structure
@@ -36,15 +36,7 @@ def load(path: Path) -> xr.Dataset:
     return xr.load_dataset(path, engine="netcdf4", decode_timedelta=False)
 
 
-# ---- two clean runs -------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def serial_run(tmp_path_factory) -> Path:
-    """A second clean run of the tiny config, one job at a time (``tiny_run`` ran jobs two at a time)."""
-    folder = copy_workflow(tmp_path_factory.mktemp("serial_run"), tiny_config())
-    snakemake(folder, "-c1")
-    return folder
-
+# ---- two clean runs (tiny_run at -c2, serial_run at -c1: session fixtures of tests/conftest.py) --------------
 
 @pytest.mark.pipeline
 def test_two_clean_runs_with_one_and_two_cores_give_identical_datasets(tiny_run, serial_run):

@@ -45,14 +45,16 @@ def job_log(path):
 
 
 def record_imports(target, job: str) -> None:
-    """Append one JSON line ``{"log": job, "lifsim": [...], "libraries": [...]}`` of what this process imported."""
+    """Append one JSON line ``{"log": job, "lifsim": [...], "libraries": [...], "scipy": [...]}`` of what this
+    process imported (``scipy``: its subpackages, e.g. ``scipy.special``: which part of SciPy a job used)."""
     import json
     import sys
 
     lifsim = sorted(m for m in sys.modules if m == "lifsim" or m.startswith("lifsim."))
     libraries = sorted(m for m in WATCHED_LIBRARIES if m in sys.modules)
+    scipy = sorted({".".join(m.split(".")[:2]) for m in sys.modules if m.startswith("scipy.")})
     with open(target, "a", encoding="utf-8") as out:
-        out.write(json.dumps({"log": job, "lifsim": lifsim, "libraries": libraries}) + "\n")
+        out.write(json.dumps({"log": job, "lifsim": lifsim, "libraries": libraries, "scipy": scipy}) + "\n")
 
 
 def log_to(path) -> logging.Logger:
