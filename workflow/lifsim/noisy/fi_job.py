@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import provenance, units
 from ..params import NEURON_PARAMS
-from .exact_noise import simulate
+from .exact_noise import simulate_with_info
 
 NOISE_CONVENTION = ("white noise in Brunel's convention: tau_m dV = (...) dt + sigma sqrt(tau_m) dW, so the free "
                     "membrane potential has standard deviation sigma/sqrt(2); with tonic conductances the "
@@ -70,15 +70,17 @@ def interval_sums(index, times, n: int, t0: float, t1: float) -> dict:
 
 
 def simulate_noisy_fi(params: dict, inputs=None, threads=None):
-    """One job: its neurons through ``lifsim.noisy.exact_noise.simulate``; content for ``lifsim.io``."""
+    """One job: its neurons through ``lifsim.noisy.exact_noise.simulate`` (the compiled kernel where it pays,
+    with up to ``threads`` threads); content for ``lifsim.io``."""
     from ..config.sweeps import expand
     from .content import content
 
     names, shape, values, keys = point_arrays(params)
     n = keys.size
     e = effective_neuron(params, values, n)
-    index, times = simulate(params["integrator"], keys, e["mu"], e["tau"], e["sigma"], e["theta"], e["V_reset"],
-                            e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"])
+    index, times, info = simulate_with_info(params["integrator"], keys, e["mu"], e["tau"], e["sigma"], e["theta"],
+                                            e["V_reset"], e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"],
+                                            threads=threads)
     t0, t1 = params["window"]
     sums = interval_sums(index, times, n, t0, t1)
     per = params["batch"]["per_point"]
@@ -110,7 +112,7 @@ def simulate_noisy_fi(params: dict, inputs=None, threads=None):
                                {"long_name": "number of spikes of each train", "units": "1",
                                 "sample_dimension": "spike"})
         data["spike_time"] = (("spike",), times[sums["order"]] * 1e3, {"long_name": "spike time", "units": "ms"})
-    return content(coords, data, job_attributes(params))
+    return content(coords, data, job_attributes(params, info))
 
 
 def coordinate(name, values, dimension, long_name):
@@ -120,11 +122,13 @@ def coordinate(name, values, dimension, long_name):
     return (name, shown, {"long_name": long_name, "units": units.DISPLAY_UNITS[dimension]})
 
 
-def job_attributes(params: dict) -> dict:
+def job_attributes(params: dict, info: dict) -> dict:
+    """The job dataset's attributes; ``info``: the kernel that ran and its threads."""
     t0, t1 = params["window"]
     attrs = {"title": f"lifsim {params['kind']} simulation: {params['experiment']} / {params['condition']}",
              "Conventions": "CF-1.10", "source": "lifsim leaky integrate-and-fire neuron with white noise "
-             "(NumPy reference integrator lifsim.noisy.exact_noise)",
+             "(lifsim.noisy.exact_noise: NumPy reference or its compiled twin, the same spikes)",
+             "kernel": info["kernel"], "kernel_threads": int(info["threads"]),
              "experiment": params["experiment"], "kind": params["kind"], "condition": params["condition"],
              "noise_convention": NOISE_CONVENTION, "integrator": params["integrator"],
              "scheme": SCHEMES[params["integrator"]], "window_ms": json.dumps([t0 * 1e3, t1 * 1e3]),
