@@ -13,10 +13,10 @@ from pathlib import Path
 
 # Cost models (s), measured with benchmarks/noise_throughput.py (one core): NumPy per step and per
 # neuron-step; compiled: import + cache load, and per neuron-step.
-NUMPY_COST = {"exact": (1.5e-4, 1.2e-7), "euler": (6e-5, 5e-8)}
-NUMBA_COST = {"exact": (0.8, 1 / 2e8), "euler": (0.7, 1 / 3e8)}
+NUMPY_COST = {"exact": (5e-5, 6e-8), "euler": (7e-6, 1.4e-8)}
+NUMBA_COST = {"exact": (0.5, 1 / 1.45e8), "euler": (0.5, 1 / 1.6e8)}
 MODULES = {"exact": "lifsim.noisy.exact_noise_numba", "euler": "lifsim.noisy.euler_noise_numba"}
-COMPILE_COST = {"exact": 20.0, "euler": 10.0}    # s of CPU to compile when no numba cache exists (cold checkout)
+COMPILE_COST = {"exact": 8.0, "euler": 4.0}      # s of CPU to compile when no numba cache exists (measured 6.8, 2.9)
 
 
 def compiled_cache_exists(method: str) -> bool:
