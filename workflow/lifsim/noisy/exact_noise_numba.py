@@ -38,7 +38,8 @@ def arrays(keys, V, mu, tau, sigma, theta, V_reset, t_ref, R_in, dt):
     with np.errstate(divide="ignore"):
         exponent = -2.0 / var                               # the bridge probability is exp(exponent * ab)
     return (keys, V, np.full(n, -np.inf), mu, tau, sigma, theta, V_reset, t_ref, R_in, decay, std, var, exponent,
-            np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.zeros(n + 8, dtype=np.bool_))
+            np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.zeros(n + 8, dtype=np.bool_),
+            np.ones(n), np.zeros(n), np.full(n, -np.inf))        # the next cut step's decay, std and exponent
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -80,19 +81,37 @@ def deterministic_offset(V0, V1, theta, tau, h):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
+def cut_constants(h, tau, sigma):
+    """``noise.cut_step_constants`` of one neuron: decay, std and bridge variance of a step of length h."""
+    x = h / tau
+    d = exp_scalar(-x)
+    em = expm1_scalar(-2.0 * x)
+    return d, sigma * math.sqrt(-0.5 * em), sigma * sigma * (-em / (2.0 * d))
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def release_constants(t_free, dt, tau, sigma):
+    """:func:`cut_constants` of the step k with k dt < t_free < (k + 1) dt, in which the refractory period ends
+    (as the reference computes it then: h = (k + 1) dt - t_free), and its bridge exponent -2 / var."""
+    k = math.floor(t_free / dt)
+    while (k + 1) * dt <= t_free:
+        k += 1
+    while k > 0 and k * dt >= t_free:
+        k -= 1
+    d, s, var = cut_constants((k + 1) * dt - t_free, tau, sigma)
+    return d, s, -2.0 / var
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def special_step(key, k, dt, v, t_free, mu, tau, sigma, theta, decay, std, var, z, spare, stim, has_stim):
     """One neuron's step k as the reference does it (a step cut by the refractory period's end, the bridge
     test, the spike time): returns (V at the step's end, spike time or NaN). Scalars only (no array
     reference counts per call). ``stim``: R_in / tau times the stimulus' weighted integral from the start."""
     t0, t1 = k * dt, (k + 1) * dt
     start = max(t0, t_free)
-    if start > t0:                         # noise.cut_step_constants
+    if start > t0:
         h = t1 - start
-        x = h / tau
-        d = exp_scalar(-x)
-        em = expm1_scalar(-2.0 * x)
-        s = sigma * math.sqrt(-0.5 * em)
-        var = sigma * sigma * (-em / (2.0 * d))
+        d, s, var = cut_constants(h, tau, sigma)
     else:
         h, d, s = dt, decay, std
     mean = mu + (v - mu) * d
@@ -132,6 +151,7 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, s
     decay, std, var, exponent = arr[10][lo:hi], arr[11][lo:hi], arr[12][lo:hi], arr[13][lo:hi]
     z_even, z_odd, s_even, s_odd, stim = arr[14][lo:hi], arr[15][lo:hi], arr[16][lo:hi], arr[17][lo:hi], arr[18][lo:hi]
     flag = arr[19][lo:lo + (hi - lo + 7) // 8 * 8]            # padded to whole words
+    cut_decay, cut_std, cut_exponent = arr[20][lo:hi], arr[21][lo:hi], arr[22][lo:hi]
     words = flag.view(np.uint64)
     n = hi - lo
     has_stim = kinds.size > 0
@@ -146,18 +166,19 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, s
             for i in range(n):
                 stim[i] = R_in[i] / tau[i] * exp_weighted_integral(kinds, times, amps, lo + i, t0, t1, tau[i])
         count = 0
-        for i in range(n):       # full steps far from threshold, branch-free (vectorises); flags the rest
+        for i in range(n):       # steps far from threshold, branch-free (vectorises); flags the rest
             v = V[i]
             tf = t_free[i]
-            m = mu[i] + (v - mu[i]) * decay[i]
+            active = tf < t1                    # else refractory for the whole step
+            cut = tf > t0                       # and active: the refractory period ends inside the step
+            m = mu[i] + (v - mu[i]) * (cut_decay[i] if cut else decay[i])
             if has_stim:
                 m = m + stim[i]
-            v1 = m + std[i] * z[i]
+            v1 = m + (cut_std[i] if cut else std[i]) * z[i]
             th = theta[i]
-            free = tf <= t0
-            near = (th - v) * (th - v1) * exponent[i] > log_bound(spare[i])
-            special = (tf < t1) & ((not free) | (v1 >= th) | (v >= th) | near)
-            V[i] = v1 if (free & (not special)) else v
+            near = (th - v) * (th - v1) * (cut_exponent[i] if cut else exponent[i]) > log_bound(spare[i])
+            special = active & ((cut & has_stim) | (v1 >= th) | (v >= th) | near)
+            V[i] = v1 if (active & (not special)) else v
             flag[i] = special
             count += special
         if count == 0:
@@ -179,6 +200,7 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, s
                     pos[0] += 1
                     V[i] = V_reset[i]
                     t_free[i] = time + t_ref[i]
+                    cut_decay[i], cut_std[i], cut_exponent[i] = release_constants(t_free[i], dt, tau[i], sigma[i])
     return k1
 
 
