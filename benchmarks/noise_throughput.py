@@ -8,8 +8,11 @@ threshold) with the NumPy reference and with the compiled kernel in the same run
 ratio and checks that both gave the same spike counts. NumPy runs a shorter stretch where the full
 run would take long (its cost is per step, so the rate is the same). The peer "draws" is the
 compiled kernel's random numbers alone (one Philox call and one Box-Muller per neuron and pair of
-steps): the ceiling of any kernel that uses them. Rates come from CPU time (the machine is shared);
-the numba import and the first call (cache load, or a compile when the cache is cold) are timed apart.
+steps): the ceiling of any kernel that uses them. Rates come from CPU time (per core: the machine is shared),
+"numba wall" from wall time (with --threads 2, both cores); the numba import and the first call
+(cache load, or a compile when the cache is cold) are timed apart. On AVX-512 machines numba's
+default keeps to 256-bit vectors; NUMBA_CPU_FEATURES="<host features>,-prefer-256-bit" lets it use
+512-bit ones (same results: no fast-math anywhere).
 """
 from __future__ import annotations
 
@@ -28,8 +31,9 @@ NUMPY_BUDGET = 2e7          # neuron-steps the NumPy kernel runs at most per mea
 
 
 def cpu_timed(fn, *args, **kwargs):
-    start = time.process_time()
+    start, wall = time.process_time(), time.perf_counter()
     out = fn(*args, **kwargs)
+    cpu_timed.wall = time.perf_counter() - wall
     return out, time.process_time() - start
 
 
@@ -60,7 +64,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; numba import {t1 - t0:.2f} s, "
           f"first calls (cache load or compile) {t2 - t1:.2f} s; compiled kernel threads {args.threads}")
     print(f"{'N':>7} {'scheme':>6} {'numpy n-s/s':>12} {'numba n-s/s':>12} {'numba/numpy':>11} "
-          f"{'numba/draws':>11} {'spikes':>8} {'same':>5}")
+          f"{'numba/draws':>11} {'numba wall':>11} {'spikes':>8} {'same':>5}")
     for n in args.sizes:
         mu = np.linspace(-60e-3, -48e-3, n)
         keys = neuron_keys(1, "bench", keys_from_points([mu]))
@@ -77,10 +81,10 @@ def main() -> None:
             (i_np, _, _), sec_np = cpu_timed(run, short, "numpy")
             (i_nb, _, info), sec_nb = cpu_timed(run, args.duration, "numba")
             rate_np = n * round(short / DT) / sec_np
-            rate_nb = n * steps / sec_nb
+            rate_nb, rate_wall = n * steps / sec_nb, n * steps / cpu_timed.wall
             same = np.array_equal(np.bincount(i_np, minlength=n), np.bincount(run(short, "numba")[0], minlength=n))
             print(f"{n:>7} {scheme:>6} {rate_np:>12.3e} {rate_nb:>12.3e} {rate_nb / rate_np:>11.1f} "
-                  f"{rate_nb / draws_rate:>11.2f} {i_nb.size:>8} {'yes' if same else 'NO':>5}")
+                  f"{rate_nb / draws_rate:>11.2f} {rate_wall:>11.3e} {i_nb.size:>8} {'yes' if same else 'NO':>5}")
 
 
 if __name__ == "__main__":
