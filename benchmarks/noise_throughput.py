@@ -1,15 +1,23 @@
-"""Throughput of the NumPy white-noise reference integrators in neuron-steps per second, dt = 0.1 ms.
+"""Throughput of the white-noise integrators, compiled against NumPy, in neuron-steps per second, dt = 0.1 ms.
 
-    python benchmarks/noise_throughput.py [--sizes 1000 10000 100000] [--duration 0.2]
+    python benchmarks/noise_throughput.py [--sizes 100 1000 10000 100000] [--duration 0.2] [--threads 1]
 
 For each batch size N (an f-I sweep of mu from -60 to -48 mV, sigma = 4 mV, t_ref = 2 ms) it times
-`exact` (OU transition + bridge test + spike time inside the step) and `euler` (Euler-Maruyama,
-grid threshold), and as the peer measured in the same run, drawing the random numbers alone
-(the compiled Philox blocks both schemes consume). The first call (numba cache load) is not timed.
+`exact` (OU transition + bridge test + spike time inside the step) and `euler` (Euler-Maruyama, grid
+threshold) with the NumPy reference and with the compiled kernel in the same run, prints their
+ratio and checks that both gave the same spike counts. NumPy runs a shorter stretch where the full
+run would take long (its cost is per step, so the rate is the same). The peer "draws" is the
+compiled kernel's random numbers alone (one Philox call and one Box-Muller per neuron and pair of
+steps): the ceiling of any kernel that uses them. Rates come from CPU time (per core: the machine is shared),
+"numba wall" from wall time (with --threads 2, both cores); the numba import and the first call
+(cache load, or a compile when the cache is cold) are timed apart. On AVX-512 machines numba's
+default keeps to 256-bit vectors; NUMBA_CPU_FEATURES="<host features>,-prefer-256-bit" lets it use
+512-bit ones (same results: no fast-math anywhere).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -18,36 +26,65 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow"))
 
+DT = 1e-4
+NUMPY_BUDGET = 2e7          # neuron-steps the NumPy kernel runs at most per measurement
+
+
+def cpu_timed(fn, *args, **kwargs):
+    start, wall = time.process_time(), time.perf_counter()
+    out = fn(*args, **kwargs)
+    cpu_timed.wall = time.perf_counter() - wall
+    return out, time.process_time() - start
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000, 100000])
     ap.add_argument("--duration", type=float, default=0.2)
+    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
-    from lifsim import philox_block
-    from lifsim.noisy import SLOT_TEST, SLOT_V
-    from lifsim.noisy.exact_noise import simulate
-    from lifsim.rng import keys_from_points, neuron_keys
+    t0 = time.perf_counter()
+    import numba
 
-    dt = 1e-4
-    simulate("exact", neuron_keys(0, "warm", [1, 2]), -50e-3, 1e-2, 4e-3, -54e-3, -80e-3, 2e-3, 0.001, dt)
-    print(f"{'N':>8} {'scheme':>8} {'seconds':>9} {'neuron-steps/s':>15} {'vs draws alone':>15} {'spikes':>9}")
+    from lifsim.noisy.exact_noise import simulate_with_info
+    from lifsim.rng import keys_from_points, neuron_keys
+    numba.set_num_threads(args.threads)
+    t1 = time.perf_counter()
+    from lifsim.noisy.noise_blocks import pair_normals
+
+    @numba.njit(error_model="numpy")
+    def draws_alone(keys, steps, *z):
+        for m in range(steps // 2):
+            pair_normals(keys, m, *z)
+
+    warm = neuron_keys(0, "warm", [1, 2])
+    for scheme in ("exact", "euler"):
+        simulate_with_info(scheme, warm, -50e-3, 1e-2, 4e-3, -54e-3, -80e-3, 2e-3, 0.001, DT, kernel="numba")
+    t2 = time.perf_counter()
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; numba import {t1 - t0:.2f} s, "
+          f"first calls (cache load or compile) {t2 - t1:.2f} s; compiled kernel threads {args.threads}")
+    print(f"{'N':>7} {'scheme':>6} {'numpy n-s/s':>12} {'numba n-s/s':>12} {'numba/numpy':>11} "
+          f"{'numba/draws':>11} {'numba wall':>11} {'spikes':>8} {'same':>5}")
     for n in args.sizes:
         mu = np.linspace(-60e-3, -48e-3, n)
         keys = neuron_keys(1, "bench", keys_from_points([mu]))
-        steps = int(round(args.duration / dt))
-        t = time.perf_counter()
-        for first in range(0, steps, max(1, (1 << 16) // n)):
-            count = min(max(1, (1 << 16) // n), steps - first)
-            philox_block.block(keys, first, count, SLOT_V, True)
-            philox_block.block(keys, first, count, SLOT_TEST, False)
-        draws = time.perf_counter() - t
-        print(f"{n:>8} {'draws':>8} {draws:>9.3f} {n * steps / draws:>15.3e} {1.0:>15.2f} {'':>9}")
+        steps = int(round(args.duration / DT))
+        z = [np.empty(n) for _ in range(4)]
+        draws_alone(keys, 2, *z)
+        _, draws = cpu_timed(draws_alone, keys, steps, *z)
+        draws_rate = n * steps / draws
+        print(f"{n:>7} {'draws':>6} {'':>12} {draws_rate:>12.3e}")
+        short = min(args.duration, max(20 * DT, NUMPY_BUDGET / n * DT))
         for scheme in ("exact", "euler"):
-            t = time.perf_counter()
-            idx, _ = simulate(scheme, keys, mu, 1e-2, 4e-3, -54e-3, -80e-3, 2e-3, args.duration, dt)
-            el = time.perf_counter() - t
-            print(f"{n:>8} {scheme:>8} {el:>9.3f} {n * steps / el:>15.3e} {draws / el:>15.2f} {idx.size:>9}")
+            run = lambda duration, kernel: simulate_with_info(scheme, keys, mu, 1e-2, 4e-3, -54e-3, -80e-3, 2e-3,  # noqa: B023,E731
+                                                              duration, DT, kernel=kernel, threads=args.threads)
+            (i_np, _, _), sec_np = cpu_timed(run, short, "numpy")
+            (i_nb, _, info), sec_nb = cpu_timed(run, args.duration, "numba")
+            rate_np = n * round(short / DT) / sec_np
+            rate_nb, rate_wall = n * steps / sec_nb, n * steps / cpu_timed.wall
+            same = np.array_equal(np.bincount(i_np, minlength=n), np.bincount(run(short, "numba")[0], minlength=n))
+            print(f"{n:>7} {scheme:>6} {rate_np:>12.3e} {rate_nb:>12.3e} {rate_nb / rate_np:>11.1f} "
+                  f"{rate_nb / draws_rate:>11.2f} {rate_wall:>11.3e} {i_nb.size:>8} {'yes' if same else 'NO':>5}")
 
 
 if __name__ == "__main__":

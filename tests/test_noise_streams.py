@@ -32,8 +32,11 @@ def test_compiled_twin_is_bit_identical():
     assert np.array_equal(u, a) and np.array_equal(v, b)
     z1, z2 = philox.normals(k, steps[:, None], 0)
     n1, n2 = philox_block.block(k, int(steps[0]), steps.size, 0, True)
-    # Box-Muller's log/cos/sin come from different libms: equal to a few ulp
-    assert np.allclose(z1, n1, rtol=1e-14, atol=1e-14) and np.allclose(z2, n2, rtol=1e-14, atol=1e-14)
+    # Box-Muller's log and sincos are lifsim.portable's / lifsim.boxmuller's arithmetic on both sides
+    assert np.array_equal(z1, n1) and np.array_equal(z2, n2)
+    s1, s2 = philox.spare_bits(k, steps[:, None], 0)
+    a, b = philox_block.block(k, int(steps[0]), steps.size, 0, False, spare=True)
+    assert np.array_equal(s1.astype(np.float64), a) and np.array_equal(s2.astype(np.float64), b)
 
 
 def test_draws_do_not_depend_on_batch_or_block():
@@ -67,6 +70,11 @@ def test_distributions():
         assert abs(z.var() - 1) < 5 * np.sqrt(2 / n)
         assert abs(np.mean(z**4) - 3) < 5 * np.sqrt(96 / n)
     assert abs(np.corrcoef(z1.ravel(), z2.ravel())[0, 1]) < 5 / np.sqrt(n)
+    # the spare bits (the top of the bridge test's uniform): uniform on 0 .. 2047, independent of the normals
+    s, _ = philox_block.block(k, 0, 100, 0, False, spare=True)
+    assert s.min() == 0 and s.max() == 2047 and np.all(s == np.floor(s))
+    assert abs(s.mean() - 1023.5) < 5 * np.sqrt((2048**2 - 1) / 12 / n)
+    assert abs(np.corrcoef(s.ravel(), z1.ravel())[0, 1]) < 5 / np.sqrt(n)
     # neighbouring steps and neurons are uncorrelated
     assert abs(np.corrcoef(z1[1:].ravel(), z1[:-1].ravel())[0, 1]) < 5 / np.sqrt(n)
     assert abs(np.corrcoef(z1[:, 1:].ravel(), z1[:, :-1].ravel())[0, 1]) < 5 / np.sqrt(n)

@@ -29,13 +29,34 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import portable
+
 
 def ou_transition(V, mu, tau, sigma, h):
     """Mean and standard deviation of V(t + h) given V(t) = V (exact for constant mu, tau, sigma)."""
-    decay = np.exp(-h / tau)
-    mean = mu + (V - mu) * decay
-    std = sigma * np.sqrt(-0.5 * np.expm1(-2.0 * h / tau))
-    return mean, std
+    decay, std = transition_constants(tau, sigma, h)
+    return mu + (V - mu) * decay, std
+
+
+def transition_constants(tau, sigma, h):
+    """e^{-h/tau} and the transition's standard deviation over a step of length h."""
+    return np.exp(-h / tau), sigma * np.sqrt(-0.5 * np.expm1(-2.0 * h / tau))
+
+
+def step_constants(tau, sigma, h):
+    """e^{-h/tau}, the transition's standard deviation and the bridge variance (:func:`bridge_variance`) of a
+    step of length h: the integrators compute them once for the full step h = dt."""
+    return (*transition_constants(tau, sigma, h), bridge_variance(sigma, tau, h))
+
+
+def cut_step_constants(tau, sigma, h):
+    """:func:`step_constants` of a step cut short (h < dt), from :mod:`lifsim.portable`'s exp and expm1 so that
+    the compiled kernels compute the same bits: with x = h / tau, e^{-x}, sigma sqrt(-expm1(-2x) / 2) and
+    sigma^2 sinh(x), sinh(x) = -expm1(-2x) / (2 e^{-x})."""
+    x = h / tau
+    decay = portable.exp(-x)
+    em = portable.expm1(-2.0 * x)
+    return decay, sigma * np.sqrt(-0.5 * em), sigma * sigma * (-em / (2.0 * decay))
 
 
 def bridge_variance(sigma, tau, h):
@@ -43,13 +64,18 @@ def bridge_variance(sigma, tau, h):
     return sigma * sigma * np.sinh(h / tau)
 
 
-def bridge_crossing_probability(V0, V1, theta, sigma, tau, h):
-    """P(the path crossed theta inside the step | V0, V1); 1 where V0 or V1 >= theta."""
+def bridge_crossing_probability(V0, V1, theta, sigma, tau, h, variance=None):
+    """P(the path crossed theta inside the step | V0, V1); 1 where V0 or V1 >= theta.
+
+    ``variance``: :func:`bridge_variance` of (sigma, tau, h) when the caller has it already. The exp is
+    :func:`lifsim.portable.exp` (the compiled kernels take the same decisions).
+    """
     a = np.maximum(theta - V0, 0.0)
     b = np.maximum(theta - V1, 0.0)
     ab = a * b
+    variance = bridge_variance(sigma, tau, h) if variance is None else variance
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(ab > 0, np.exp(-2.0 * ab / bridge_variance(sigma, tau, h)), 1.0)
+        return np.where(ab > 0, portable.exp(-2.0 * ab / variance), 1.0)
 
 
 def inverse_gaussian(inverse_mean, shape, z, u):
@@ -59,19 +85,21 @@ def inverse_gaussian(inverse_mean, shape, z, u):
     x = 4 lam y / (y + sqrt(y^2 + 4 lam y / m))^2 with y = z^2 and m the mean.
     """
     y = z * z
-    x = 4.0 * shape * y / (y + np.sqrt(y * y + 4.0 * shape * y * inverse_mean)) ** 2
+    d = y + np.sqrt(y * y + 4.0 * shape * y * inverse_mean)
+    x = 4.0 * shape * y / (d * d)
     accept = u * (1.0 + x * inverse_mean) <= 1.0
     with np.errstate(divide="ignore"):
         return np.where(accept, x, 1.0 / (inverse_mean * inverse_mean * x))
 
 
-def crossing_time(V0, V1, theta, sigma, tau, h, z, u):
+def crossing_time(V0, V1, theta, sigma, tau, h, z, u, variance=None):
     """Time after the step's start at which the path first crossed theta (given that it did), in (0, h].
 
-    ``z`` a standard normal and ``u`` a uniform per element (from the neuron's stream).
+    ``z`` a standard normal and ``u`` a uniform per element (from the neuron's stream); ``variance`` as in
+    :func:`bridge_crossing_probability`.
     """
     a = np.maximum(theta - V0, 0.0)
-    D = bridge_variance(sigma, tau, h) / h
+    D = (bridge_variance(sigma, tau, h) if variance is None else variance) / h
     inverse_mean = np.abs(theta - V1) / np.maximum(a * h, 1e-300)
     s = inverse_gaussian(inverse_mean, a * a / D, z, u)
     with np.errstate(invalid="ignore"):

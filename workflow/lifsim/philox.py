@@ -11,11 +11,14 @@ count, and a compiled kernel that implements the same integer arithmetic
 Counter words: (step & 0xffffffff, step >> 32, slot, 0); key words:
 (key & 0xffffffff, key >> 32). One call yields four 32-bit words; two words
 make one uniform with 53 random bits, so one (key, step, slot) gives two
-uniforms in (0, 1) and, by Box-Muller, two standard normals.
+uniforms in (0, 1) and, by Box-Muller, two standard normals (log and sincos of
+:mod:`lifsim.boxmuller`: the same bits from NumPy and from compiled code).
 """
 from __future__ import annotations
 
 import numpy as np
+
+from . import boxmuller
 
 MASK32 = np.uint64(0xFFFFFFFF)
 PHILOX_M0 = np.uint64(0xD2511F53)
@@ -23,7 +26,6 @@ PHILOX_M1 = np.uint64(0xCD9E8D57)
 PHILOX_W0 = np.uint64(0x9E3779B9)
 PHILOX_W1 = np.uint64(0xBB67AE85)
 ROUNDS = 10
-TWO_PI = 2.0 * np.pi
 
 
 def philox4x32(c0, c1, c2, c3, k0, k1):
@@ -61,9 +63,16 @@ def uniforms(keys, steps, slot: int):
     return (u + 0.5) * scale, (v + 0.5) * scale
 
 
+def spare_bits(keys, steps, slot: int):
+    """The 11 + 11 bits per (key, step) that :func:`uniforms` leaves unused (the low 11 of words 1 and 3),
+    as integers 0 .. 2047 (uint64 arrays of the broadcast shape)."""
+    keys = np.asarray(keys, dtype=np.uint64)
+    steps = np.asarray(steps, dtype=np.uint64)
+    _, w1, _, w3 = philox4x32(steps & MASK32, steps >> np.uint64(32), np.uint64(slot), np.uint64(0),
+                              keys & MASK32, keys >> np.uint64(32))
+    return w1 & np.uint64(0x7FF), w3 & np.uint64(0x7FF)
+
+
 def normals(keys, steps, slot: int):
-    """Two independent standard normals per (key, step) by Box-Muller of :func:`uniforms`."""
-    u, v = uniforms(keys, steps, slot)
-    radius = np.sqrt(-2.0 * np.log(u))
-    angle = TWO_PI * v
-    return radius * np.cos(angle), radius * np.sin(angle)
+    """Two independent standard normals per (key, step): sqrt(-2 log u) (cos, sin)(2 pi v) of :func:`uniforms`."""
+    return boxmuller.normals(*uniforms(keys, steps, slot))

@@ -6,6 +6,7 @@ lifsim: ~0.8 s measured per job, docs/benchmarks.md) plus its integration, coste
 per-neuron-step figures that :func:`lifsim.sim.run.choose_kernel` uses to pick a kernel (NumPy loop: 30 us per
 step + 5 ns per neuron-step; compiled Euler kernel: 0.7 s to load + 2 ns per neuron-step); ``exact`` costs
 about twice Euler's NumPy loop (1-2.5x measured) and the SciPy reference ~0.4 s per neuron-second simulated.
+White-noise jobs (params with ``noise``) are costed with :mod:`lifsim.noisy.kernel_choice`'s figures.
 """
 from __future__ import annotations
 
@@ -61,12 +62,24 @@ def integration_seconds(n: int, duration: float, dt: float, integrator: str) -> 
     return min(numpy_s, NUMBA_LOAD_S + n * steps * NUMBA_NEURON_STEP_S)
 
 
+def noise_seconds(n: int, duration: float, dt: float, integrator: str) -> float:
+    """A white-noise job (``lifsim.noisy.exact_noise``): the cheaper of its two kernels."""
+    from ..noisy.kernel_choice import NUMBA_COST, NUMPY_COST
+
+    steps = duration / dt
+    per_step, per_neuron_step = NUMPY_COST[integrator]
+    load, compiled = NUMBA_COST[integrator]
+    return min(steps * (per_step + n * per_neuron_step), load + n * steps * compiled)
+
+
 def seconds(params: dict) -> float | None:
     """Rough CPU seconds of one job (start-up included), or None if its parameters name no simulation."""
     sim = simulation(params)
     if sim is None:
         return None
     n, integrator = int(sim["batch"].get("size", 1)), params.get("integrator", sim.get("integrator", "euler"))
+    if "noise" in sim and integrator in ("exact", "euler"):
+        return STARTUP_S + noise_seconds(n, sim["duration"], sim["dt"], integrator)
     dts = params.get("dts") or [sim["dt"]]   # a convergence job runs the simulation once per dt
     return STARTUP_S + sum(integration_seconds(n, sim["duration"], dt, integrator) for dt in dts)
 

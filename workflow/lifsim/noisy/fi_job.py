@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import provenance, units
 from ..params import NEURON_PARAMS
-from .exact_noise import simulate
+from .exact_noise import simulate_with_info
 from .points import coloured_neuron, effective_neuron, interval_sums, point_arrays
 
 NOISE_CONVENTION = ("white noise in Brunel's convention: tau_m dV = (...) dt + sigma sqrt(tau_m) dW, so the free "
@@ -35,8 +35,11 @@ NOISE_COORDS = {"sigma": ("voltage", "white-noise amplitude sigma (Brunel; free-
                 "tau": ("time", "OU current noise: correlation time")}
 
 
-def run_neurons(params: dict, values: dict, keys) -> tuple[np.ndarray, np.ndarray]:
-    """(neuron index, spike time) of the job's neurons, white noise or an OU current."""
+def run_neurons(params: dict, values: dict, keys, threads=None) -> tuple[np.ndarray, np.ndarray, dict]:
+    """(neuron index, spike time, {kernel, threads}) of the job's neurons, white noise or an OU current.
+
+    White noise runs the compiled kernel where it pays (up to ``threads`` threads); the OU current has the
+    NumPy integrator only."""
     from ..config.noise import COLOURED, noise_dims
     from .ou_current import simulate as simulate_ou
 
@@ -44,21 +47,23 @@ def run_neurons(params: dict, values: dict, keys) -> tuple[np.ndarray, np.ndarra
     if noise_dims(params["noise"], params["grid"]) == COLOURED:
         e = coloured_neuron(params, values, n)
         return simulate_ou(params["integrator"], keys, e["mu"], e["tau"], e["R_in"], e["std"], e["tau_s"], e["theta"],
-                           e["V_reset"], e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"])[:2]
+                           e["V_reset"], e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"])[:2] + (
+                               {"kernel": "numpy", "threads": 1},)
     e = effective_neuron(params, values, n)
-    return simulate(params["integrator"], keys, e["mu"], e["tau"], e["sigma"], e["theta"], e["V_reset"], e["t_ref"],
-                    params["duration"], params["dt"], V0=e["V_reset"])
+    return simulate_with_info(params["integrator"], keys, e["mu"], e["tau"], e["sigma"], e["theta"], e["V_reset"],
+                              e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"], threads=threads)
 
 
 def simulate_noisy_fi(params: dict, inputs=None, threads=None):
-    """One job: its neurons through ``lifsim.noisy.exact_noise`` or ``ou_current``; content for ``lifsim.io``."""
+    """One job: its neurons through ``lifsim.noisy.exact_noise`` (the compiled kernel where it pays, with up to
+    ``threads`` threads) or ``ou_current``; content for ``lifsim.io``."""
     from ..config.noise import noise_dims
     from ..config.sweeps import expand
     from .content import content
 
     names, shape, values, keys = point_arrays(params)
     n = keys.size
-    index, times = run_neurons(params, values, keys)
+    index, times, info = run_neurons(params, values, keys, threads)
     t0, t1 = params["window"]
     sums = interval_sums(index, times, n, t0, t1)
     per = params["batch"]["per_point"]
@@ -90,7 +95,7 @@ def simulate_noisy_fi(params: dict, inputs=None, threads=None):
                                {"long_name": "number of spikes of each train", "units": "1",
                                 "sample_dimension": "spike"})
         data["spike_time"] = (("spike",), times[sums["order"]] * 1e3, {"long_name": "spike time", "units": "ms"})
-    return content(coords, data, job_attributes(params))
+    return content(coords, data, job_attributes(params, info))
 
 
 def coordinate(name, values, dimension, long_name):
@@ -100,15 +105,17 @@ def coordinate(name, values, dimension, long_name):
     return (name, shown, {"long_name": long_name, "units": units.DISPLAY_UNITS[dimension]})
 
 
-def job_attributes(params: dict) -> dict:
+def job_attributes(params: dict, info: dict) -> dict:
+    """The job dataset's attributes; ``info``: the kernel that ran and its threads."""
     from ..config.noise import COLOURED, noise_dims
 
     t0, t1 = params["window"]
     ou = noise_dims(params["noise"], params["grid"]) == COLOURED
     source = ("an Ornstein-Uhlenbeck current (NumPy reference integrator lifsim.noisy.ou_current)" if ou else
-              "white noise (NumPy reference integrator lifsim.noisy.exact_noise)")
+              "white noise (lifsim.noisy.exact_noise: NumPy reference or its compiled twin, the same spikes)")
     attrs = {"title": f"lifsim {params['kind']} simulation: {params['experiment']} / {params['condition']}",
              "Conventions": "CF-1.10", "source": "lifsim leaky integrate-and-fire neuron with " + source,
+             "kernel": info["kernel"], "kernel_threads": int(info["threads"]),
              "experiment": params["experiment"], "kind": params["kind"], "condition": params["condition"],
              "noise_convention": OU_CONVENTION if ou else NOISE_CONVENTION, "integrator": params["integrator"],
              "scheme": (OU_SCHEMES if ou else SCHEMES)[params["integrator"]], "window_ms": json.dumps([t0 * 1e3, t1 * 1e3]),

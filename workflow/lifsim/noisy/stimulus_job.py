@@ -15,7 +15,7 @@ import numpy as np
 from .. import provenance, stimulus
 from ..analysis.siegert import brunel_parameters
 from ..analysis.theory import leak_factor
-from .exact_noise import simulate
+from .exact_noise import simulate_with_info
 
 NO_NOISE = np.zeros(1, dtype=np.uint64)   # sigma = 0 draws nothing that matters
 
@@ -49,8 +49,8 @@ def simulate_stimulus(params, inputs=None, threads=None):
     t_ref = p["t_ref"] if reset else params["dt"]
     V0 = p["E_m"]
     components = params["stimulus"]
-    _, spikes = simulate("exact", NO_NOISE, mu, tau, 0.0, theta, V_reset, t_ref, params["duration"], params["dt"],
-                         R_in=R_in, components=components, V0=V0)
+    _, spikes, info = simulate_with_info("exact", NO_NOISE, mu, tau, 0.0, theta, V_reset, t_ref, params["duration"],
+                                         params["dt"], R_in=R_in, components=components, V0=V0, threads=threads)
     times = np.arange(int(round(params["duration"] / params["dt"])) + 1) * params["dt"]
     V = trace(components, mu, tau, R_in, V0, spikes + t_ref, t_ref, V_reset, times)
     current = p.get("I_e", 0.0) + stimulus.value(components, times)
@@ -66,6 +66,7 @@ def simulate_stimulus(params, inputs=None, threads=None):
         attrs={"title": f"lifsim stimulus_response simulation: {params['experiment']} / {params['condition']}",
                 "Conventions": "CF-1.10", "experiment": params["experiment"], "kind": params["kind"],
                 "condition": params["condition"], "integrator": "exact",
+                "kernel": info["kernel"], "kernel_threads": int(info["threads"]),
                 "stimulus": json.dumps(components), "noise_convention": "no noise (sigma = 0)",
                 "source": "lifsim leaky integrate-and-fire neuron, constant conductances, exact stimulus integral",
                 **provenance.attributes(params)})

@@ -1,0 +1,212 @@
+"""The ``exact`` white-noise scheme compiled (numba): the reference :func:`lifsim.noisy.exact_noise.run_exact`.
+
+Per block of neurons and step: the step's normals (:func:`lifsim.noisy.noise_blocks.pair_normals`
+at even steps), then one branch-free loop over the block (it vectorises) that does every full step
+far from threshold, V1 = mu + (V - mu) e^{-dt/tau} (+ stimulus) + std z, with the per-neuron
+constants of a full step that the reference uses too (:func:`lifsim.noise.step_constants`, computed
+once in NumPy). A neuron takes the scalar path (:func:`special_step`, the reference's arithmetic for
+one neuron) when its refractory period ends inside the step, when V or V1 reaches theta, or when the
+bridge probability p = exp(-2 ab / var) (a, b the distances of V and V1 below theta) may exceed s / 2048,
+s the step's spare bits (:mod:`lifsim.noisy`): below that the bridge test's uniform cannot be below
+p. Only then is the bridge test's uniform drawn, and the crossing time's numbers only at a spike;
+draws are functions of (key, step, slot), so skipping them changes nothing. The functions whose
+last bit could differ between NumPy and libm are :mod:`lifsim.portable`'s on both sides, so without
+a stimulus the spike trains are the reference's bit for bit; with one they agree to rounding.
+"""
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from .. import noise
+from ..philox_block import philox_normal_pair, philox_uniform_pair
+from ..portable import exp_scalar, expm1_scalar, log_scalar
+from . import SLOT_TEST, SLOT_TIME
+from .exact_noise import SPARE_VALUES
+from .noise_blocks import pair_normals
+from .stimulus_numba import exp_weighted_integral
+
+LN2 = math.log(2.0)
+
+
+def arrays(keys, V, mu, tau, sigma, theta, V_reset, t_ref, R_in, dt):
+    """The kernel's per-neuron arrays (state first): all (N,) contiguous."""
+    decay, std, var = (np.ascontiguousarray(a) for a in noise.step_constants(tau, sigma, dt))
+    n = keys.size
+    with np.errstate(divide="ignore"):
+        exponent = -2.0 / var                               # the bridge probability is exp(exponent * ab)
+    return (keys, V, np.full(n, -np.inf), mu, tau, sigma, theta, V_reset, t_ref, R_in, decay, std, var, exponent,
+            np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.zeros(n + 8, dtype=np.bool_),
+            np.ones(n), np.zeros(n), np.full(n, -np.inf))        # the next cut step's decay, std and exponent
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def log_bound(s):
+    """A lower bound of log(s / 2048) for the spare bits s (0 .. 2047): (floor(log2 s) - 11) ln 2 - 1e-9."""
+    e = np.int64(np.float64(s).view(np.uint64) >> np.uint64(52)) - 1023 - 11
+    return np.float64(e) * LN2 - 1e-9
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def inverse_gaussian(inverse_mean, shape, z, u):
+    """``noise.inverse_gaussian`` of one (z, u)."""
+    y = z * z
+    d = y + math.sqrt(y * y + 4.0 * shape * y * inverse_mean)
+    x = 4.0 * shape * y / (d * d)
+    if u * (1.0 + x * inverse_mean) <= 1.0:
+        return x
+    return 1.0 / (inverse_mean * inverse_mean * x)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def crossing_time(V0, V1, theta, tau, h, z, u, variance):
+    """``noise.crossing_time`` of one neuron (``variance`` the step's bridge variance)."""
+    a = max(theta - V0, 0.0)
+    if not a > 0:
+        return 0.0
+    D = variance / h
+    s = inverse_gaussian(abs(theta - V1) / max(a * h, 1e-300), a * a / D, z, u)
+    return h if math.isinf(s) else s * h / (h + s)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def deterministic_offset(V0, V1, theta, tau, h):
+    """``exact_noise.deterministic_offset`` of one neuron (sigma = 0)."""
+    decay = exp_scalar(-h / tau)
+    target = (V1 - V0 * decay) / (1.0 - decay)
+    t = tau * log_scalar((target - V0) / (target - theta))
+    return h if math.isnan(t) else min(max(t, 0.0), h)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def cut_constants(h, tau, sigma):
+    """``noise.cut_step_constants`` of one neuron: decay, std and bridge variance of a step of length h."""
+    x = h / tau
+    d = exp_scalar(-x)
+    em = expm1_scalar(-2.0 * x)
+    return d, sigma * math.sqrt(-0.5 * em), sigma * sigma * (-em / (2.0 * d))
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def release_constants(t_free, dt, tau, sigma):
+    """:func:`cut_constants` of the step k with k dt < t_free < (k + 1) dt, in which the refractory period ends
+    (as the reference computes it then: h = (k + 1) dt - t_free), and its bridge exponent -2 / var."""
+    k = math.floor(t_free / dt)
+    while (k + 1) * dt <= t_free:
+        k += 1
+    while k > 0 and k * dt >= t_free:
+        k -= 1
+    d, s, var = cut_constants((k + 1) * dt - t_free, tau, sigma)
+    return d, s, -2.0 / var
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def special_step(key, k, dt, v, t_free, mu, tau, sigma, theta, decay, std, var, z, spare, stim, has_stim):
+    """One neuron's step k as the reference does it (a step cut by the refractory period's end, the bridge
+    test, the spike time): returns (V at the step's end, spike time or NaN). Scalars only (no array
+    reference counts per call). ``stim``: R_in / tau times the stimulus' weighted integral from the start."""
+    t0, t1 = k * dt, (k + 1) * dt
+    start = max(t0, t_free)
+    if start > t0:
+        h = t1 - start
+        d, s, var = cut_constants(h, tau, sigma)
+    else:
+        h, d, s = dt, decay, std
+    mean = mu + (v - mu) * d
+    if has_stim:
+        mean = mean + stim
+    v1 = mean + s * z
+    ab = max(theta - v, 0.0) * max(theta - v1, 0.0)
+    spike = (v1 >= theta) or not ab > 0
+    u_low, u_time = 1.0, 1.0
+    if not spike:
+        p = exp_scalar(-2.0 * ab / var)
+        if p > spare / SPARE_VALUES:       # else u_bridge >= s / 2048 >= p: no crossing
+            u_low, u_time = philox_uniform_pair(key, np.uint64(k), SLOT_TEST)
+            spike = (spare + u_low) / SPARE_VALUES < p
+    if not spike:
+        return v1, np.nan
+    if sigma > 0:
+        if u_low == 1.0:                   # not drawn yet (u_low < 1 always)
+            u_low, u_time = philox_uniform_pair(key, np.uint64(k), SLOT_TEST)
+        offset = crossing_time(v, v1, theta, tau, h, philox_normal_pair(key, np.uint64(k), SLOT_TIME)[0], u_time, var)
+    else:
+        offset = deterministic_offset(v, mean, theta, tau, h)
+    return v1, start + offset
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, sp_step, pos):
+    """Steps k0 .. k1 - 1 of neurons lo .. hi - 1; returns the step reached (< k1: the spike buffer is full).
+
+    The loops are written out here, not called: every call of a function that takes arrays costs atomic
+    reference counts per array.
+    """
+    keys, V, t_free, mu, tau, sigma, theta, V_reset, t_ref, R_in = (arr[0][lo:hi], arr[1][lo:hi], arr[2][lo:hi],
+                                                                   arr[3][lo:hi], arr[4][lo:hi], arr[5][lo:hi],
+                                                                   arr[6][lo:hi], arr[7][lo:hi], arr[8][lo:hi],
+                                                                   arr[9][lo:hi])
+    decay, std, var, exponent = arr[10][lo:hi], arr[11][lo:hi], arr[12][lo:hi], arr[13][lo:hi]
+    z_even, z_odd, s_even, s_odd, stim = arr[14][lo:hi], arr[15][lo:hi], arr[16][lo:hi], arr[17][lo:hi], arr[18][lo:hi]
+    flag = arr[19][lo:lo + (hi - lo + 7) // 8 * 8]            # padded to whole words
+    cut_decay, cut_std, cut_exponent = arr[20][lo:hi], arr[21][lo:hi], arr[22][lo:hi]
+    words = flag.view(np.uint64)
+    n = hi - lo
+    has_stim = kinds.size > 0
+    for k in range(k0, k1):
+        if sp_neuron.size - pos[0] < n:
+            return k
+        t0, t1 = k * dt, (k + 1) * dt
+        if k % 2 == 0 or k == k0:
+            pair_normals(keys, k // 2, z_even, z_odd, s_even, s_odd)
+        z, spare = (z_even, s_even) if k % 2 == 0 else (z_odd, s_odd)
+        if has_stim:
+            for i in range(n):
+                stim[i] = R_in[i] / tau[i] * exp_weighted_integral(kinds, times, amps, lo + i, t0, t1, tau[i])
+        count = 0
+        for i in range(n):       # steps far from threshold, branch-free (vectorises); flags the rest
+            v = V[i]
+            tf = t_free[i]
+            active = tf < t1                    # else refractory for the whole step
+            cut = tf > t0                       # and active: the refractory period ends inside the step
+            m = mu[i] + (v - mu[i]) * (cut_decay[i] if cut else decay[i])
+            if has_stim:
+                m = m + stim[i]
+            v1 = m + (cut_std[i] if cut else std[i]) * z[i]
+            th = theta[i]
+            near = (th - v) * (th - v1) * (cut_exponent[i] if cut else exponent[i]) > log_bound(spare[i])
+            special = active & ((cut & has_stim) | (v1 >= th) | (v >= th) | near)
+            V[i] = v1 if (active & (not special)) else v
+            flag[i] = special
+            count += special
+        if count == 0:
+            continue
+        for word in range(words.size):       # the flagged neurons, eight flags at a time
+            if words[word] == 0:
+                continue
+            for i in range(8 * word, 8 * word + 8):
+                if not flag[i]:
+                    continue
+                c = 0.0
+                if has_stim:
+                    c = R_in[i] / tau[i] * exp_weighted_integral(kinds, times, amps, lo + i, max(t0, t_free[i]), t1,
+                                                                  tau[i])
+                V[i], time = special_step(keys[i], k, dt, V[i], t_free[i], mu[i], tau[i], sigma[i], theta[i],
+                                          decay[i], std[i], var[i], z[i], spare[i], c, has_stim)
+                if time == time:
+                    sp_neuron[pos[0]], sp_time[pos[0]], sp_step[pos[0]] = lo + i, time, k
+                    pos[0] += 1
+                    V[i] = V_reset[i]
+                    t_free[i] = time + t_ref[i]
+                    cut_decay[i], cut_std[i], cut_exponent[i] = release_constants(t_free[i], dt, tau[i], sigma[i])
+    return k1
+
+
+@numba.njit(cache=True, parallel=True, error_model="numpy")
+def run_blocks(starts, ends, k_from, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, sp_step, pos):
+    for b in numba.prange(starts.size):
+        if k_from[b] < k1:
+            k_from[b] = run_block(starts[b], ends[b], k_from[b], k1, dt, arr, kinds, times, amps, sp_neuron[b],
+                                  sp_time[b], sp_step[b], pos[b])

@@ -1,0 +1,40 @@
+"""Which white-noise kernel runs a job: NumPy (the reference) or compiled, whichever costs less.
+
+The rule of :func:`lifsim.sim.run.choose_kernel`: the compiled kernel pays its import and cache load
+(and its compilation while its numba cache does not exist yet) once per process, NumPy pays Python
+per step; the environment variable ``LIFSIM_KERNEL`` (numpy, numba or auto) overrides the choice.
+Both kernels give the same spikes (see :mod:`lifsim.noisy.exact_noise`), so the choice is speed only.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+# Cost models (s), measured with benchmarks/noise_throughput.py (one core): NumPy per step and per
+# neuron-step; compiled: import + cache load, and per neuron-step.
+NUMPY_COST = {"exact": (1e-4, 8.5e-8), "euler": (7e-6, 1.4e-8)}
+NUMBA_COST = {"exact": (0.5, 1 / 1.55e8), "euler": (0.5, 1 / 1.75e8)}
+MODULES = {"exact": "lifsim.noisy.exact_noise_numba", "euler": "lifsim.noisy.euler_noise_numba"}
+COMPILE_COST = {"exact": 8.0, "euler": 4.0}      # s of CPU to compile when no numba cache exists (measured 6.8, 2.9)
+
+
+def compiled_cache_exists(method: str) -> bool:
+    """Whether numba's on-disk cache of the kernel's module exists (noisy/__pycache__/<module>.*.nbi)."""
+    module = MODULES[method].rsplit(".", 1)[1]
+    return any((Path(__file__).parent / "__pycache__").glob(f"{module}.*.nbi"))
+
+
+def choose(method: str, n: int, n_steps: int) -> str:
+    """``numpy`` or ``numba`` for ``n`` neurons and ``n_steps`` steps of ``method`` (exact or euler)."""
+    forced = os.environ.get("LIFSIM_KERNEL", "auto")
+    if forced in ("numpy", "numba"):
+        return forced
+    per_step, per_neuron_step = NUMPY_COST[method]
+    load, compiled = NUMBA_COST[method]
+    if MODULES[method] in sys.modules:
+        load = 0.0
+    elif not compiled_cache_exists(method):
+        load += COMPILE_COST[method]
+    numpy_seconds = n_steps * (per_step + n * per_neuron_step)
+    return "numba" if load + n * n_steps * compiled < numpy_seconds else "numpy"

@@ -1,0 +1,68 @@
+"""The compiled white-noise kernels' common parts: the normals of a pair of steps and the block driver.
+
+Neurons are independent, so a batch is cut into fixed blocks of ``BLOCK`` neurons (by index,
+whatever the thread count); each block runs all its steps with its state in cache, and blocks run
+in parallel (numba ``prange``; ``threads`` caps numba's threads). A block records its spikes
+(neuron, time, step) in its own buffer and stops before a step whose spikes might not fit (at most
+one per neuron and step); the driver then doubles the buffers and resumes. Spikes are returned in
+the reference's order (by step, then neuron), so nothing depends on blocks or threads.
+
+The kernels themselves: :mod:`lifsim.noisy.exact_noise_numba` and :mod:`lifsim.noisy.euler_noise_numba`.
+"""
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from ..boxmuller import normal_pair
+from ..philox_block import philox_words, spare_of_words, uniforms_of_words
+from . import SLOT_V
+
+BLOCK = 1024
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def pair_normals(keys, m, z_even, z_odd, s_even, s_odd):
+    """The increments and spare bits of steps 2m and 2m + 1 for each key: SLOT_V at counter m (vectorises)."""
+    counter = np.uint64(m)
+    for i in range(keys.size):
+        c0, c1, c2, c3 = philox_words(keys[i], counter, SLOT_V)
+        u, v = uniforms_of_words(c0, c1, c2, c3)
+        z_even[i], z_odd[i] = normal_pair(u, v)
+        s_even[i], s_odd[i] = spare_of_words(c1, c3)
+
+
+def contiguous(a, n: int, dtype=np.float64) -> np.ndarray:
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(a, dtype=dtype), (n,))).copy()
+
+
+def run_compiled(method, keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in, components,
+                 threads=None):
+    """``exact_noise.simulate`` with the compiled kernel: (neuron index, time, {"kernel", "threads"})."""
+    from . import euler_noise_numba, exact_noise_numba
+    from .stimulus_numba import pack
+
+    if threads:
+        numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
+    n = keys.size
+    kernel = exact_noise_numba if method == "exact" else euler_noise_numba
+    arrays = kernel.arrays(contiguous(keys, n, np.uint64), contiguous(V, n), *(contiguous(a, n) for a in (
+        mu, tau, sigma, theta, V_reset, t_ref, R_in)), dt)
+    kinds, times, amps = pack(components, n)
+    starts = np.arange(0, n, BLOCK, dtype=np.int64)
+    ends = np.minimum(starts + BLOCK, n)
+    k_from = np.zeros(starts.size, dtype=np.int64)
+    cap = 2 * BLOCK + 64
+    buffers = [np.empty((starts.size, cap), dtype=np.int64), np.empty((starts.size, cap)),
+               np.empty((starts.size, cap), dtype=np.int64)]
+    pos = np.zeros((starts.size, 1), dtype=np.int64)
+    while True:
+        kernel.run_blocks(starts, ends, k_from, n_steps, dt, arrays, kinds, times, amps, *buffers, pos)
+        if (k_from >= n_steps).all():
+            break
+        buffers = [np.concatenate([b, np.empty_like(b)], axis=1) for b in buffers]   # some block ran out of room
+    used = [slice(0, pos[b, 0]) for b in range(starts.size)]
+    neuron, time, step = (np.concatenate([buf[b, used[b]] for b in range(starts.size)]) if starts.size else
+                          np.zeros(0, dtype=buf.dtype) for buf in buffers)
+    order = np.argsort(step, kind="stable")          # blocks hold ascending neurons: (step, neuron) order
+    return neuron[order], time[order], {"kernel": "numba", "threads": min(numba.get_num_threads(), starts.size)}
