@@ -150,6 +150,7 @@ def gather_noisy_fi(kind: str, experiment: str, datasets: dict):
     keep = ("Conventions", "source", "experiment", "kind", "noise_convention", "integrator", "scheme",
             "window_ms", "duration_ms", "random_streams")
     out.attrs = {k: first[k] for k in keep if k in first}
+    out.attrs["kernel"] = ", ".join(sorted({str(ds.attrs.get("kernel", "numpy")) for ds in datasets.values()}))
     out.attrs["title"] = f"lifsim {kind} experiment: {experiment}"
     out.attrs.update(provenance.attributes(params, list(params.values())))
     return out
