@@ -97,11 +97,6 @@ SCIPY_USES = {("simulate", "convergence", "reference"): {"scipy.integrate"},
 KNOWN_EXTRA = {
     # lifsim.convergence (its simulate stage) imports xarray at the top to build its dataset
     ("simulate", "convergence"): {"xarray"},
-    # lifsim.noisy.fi_job and stimulus_job import the numba kernel (exact_noise -> philox_block) at the top,
-    # also for their gather stage; lifsim.analysis.noisy_fi imports fi_job's gather
-    ("gather", "noisy_fi_curve"): {"numba"},
-    ("gather", "stimulus_response"): {"numba"},
-    ("analyse", "noisy_fi_curve"): {"numba"},
 }
 
 

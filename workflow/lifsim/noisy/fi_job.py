@@ -14,7 +14,6 @@ import numpy as np
 
 from .. import provenance, units
 from ..params import NEURON_PARAMS
-from .exact_noise import simulate_with_info
 from .points import coloured_neuron, effective_neuron, interval_sums, point_arrays
 
 NOISE_CONVENTION = ("white noise in Brunel's convention: tau_m dV = (...) dt + sigma sqrt(tau_m) dW, so the free "
@@ -49,6 +48,8 @@ def run_neurons(params: dict, values: dict, keys, threads=None) -> tuple[np.ndar
         return simulate_ou(params["integrator"], keys, e["mu"], e["tau"], e["R_in"], e["std"], e["tau_s"], e["theta"],
                            e["V_reset"], e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"])[:2] + (
                                {"kernel": "numpy", "threads": 1},)
+    from .exact_noise import simulate_with_info  # numba: only where a job simulates
+
     e = effective_neuron(params, values, n)
     return simulate_with_info(params["integrator"], keys, e["mu"], e["tau"], e["sigma"], e["theta"], e["V_reset"],
                               e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"], threads=threads)

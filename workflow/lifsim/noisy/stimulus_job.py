@@ -15,7 +15,6 @@ import numpy as np
 from .. import provenance, stimulus
 from ..analysis.siegert import brunel_parameters
 from ..analysis.theory import leak_factor
-from .exact_noise import simulate_with_info
 
 NO_NOISE = np.zeros(1, dtype=np.uint64)   # sigma = 0 draws nothing that matters
 
@@ -49,6 +48,8 @@ def simulate_stimulus(params, inputs=None, threads=None):
     t_ref = p["t_ref"] if reset else params["dt"]
     V0 = p["E_m"]
     components = params["stimulus"]
+    from .exact_noise import simulate_with_info  # numba: only where a job simulates
+
     _, spikes, info = simulate_with_info("exact", NO_NOISE, mu, tau, 0.0, theta, V_reset, t_ref, params["duration"],
                                          params["dt"], R_in=R_in, components=components, V0=V0, threads=threads)
     times = np.arange(int(round(params["duration"] / params["dt"])) + 1) * params["dt"]
