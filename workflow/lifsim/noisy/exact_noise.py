@@ -15,7 +15,7 @@ it (t_ref >= dt is required, so a neuron spikes at most once per step).
 ``euler``: Euler-Maruyama with the threshold tested on the grid; spikes at grid times and a
 refractory period of round(t_ref / dt) steps, as in lifsim.sim.euler.
 Both use the same Gaussian numbers for the same step of the same neuron: the increment of step k is
-the (k % 2)-th Box-Muller normal of slot SLOT_V at counter k // 2 (:func:`step_normals`); the bridge
+the (k % 2)-th Box-Muller normal of slot SLOT_V at counter k // 2 (:func:`step_randoms`); the bridge
 test's uniform is (s + u_low) / 2048, s the step's spare bits of SLOT_V and u_low the first uniform of
 SLOT_TEST at counter k; the crossing time uses SLOT_TEST's second uniform and SLOT_TIME's first normal
 (see :mod:`lifsim.noisy`).
@@ -41,7 +41,8 @@ SPARE_VALUES = 2048.0      # the spare bits s of a step take 2^11 values
 
 
 def random_blocks(keys, n_steps: int, slots: tuple[int, ...], uniform_slots: tuple[int, ...]):
-    """Yield (k, draws) per step, with draws[slot] = the two (N,) arrays of that slot at step k."""
+    """Yield (k, draws) per step, with draws[slot] = the two (N,) arrays of that slot at counter k (the generic
+    layout; the integrators here draw through :func:`step_draws`)."""
     keys = np.asarray(keys, dtype=np.uint64)
     block = max(1, BLOCK_ELEMENTS // max(keys.size, 1))
     for first in range(0, n_steps, block):
