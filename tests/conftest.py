@@ -14,6 +14,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow"))
 
+import schedule  # noqa: E402
 import shared_runs  # noqa: E402
 
 from lifsim.config import load_yaml  # noqa: E402
@@ -88,6 +89,16 @@ def snakemake(folder: Path, *args: str, check: bool = True, timeout: float = 300
         pytest.fail(f"snakemake {' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-4000:]}\n"
                     f"{proc.stderr[-4000:]}")
     return proc
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    """The costliest modules first, those that read a shared run once it is being built (tests/schedule.py);
+    the modules that go to one worker whole marked as a group of ``--dist loadgroup``."""
+    items[:] = schedule.order(items, lambda item: any(name in item.fixturenames for name in shared_runs.RUNS))
+    for item in items:
+        if schedule.module_of(item) in schedule.GROUPED:
+            item.add_marker(pytest.mark.xdist_group(schedule.module_of(item)))
 
 
 def tiny_workflow(folder: Path) -> Path:
