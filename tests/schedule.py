@@ -1,8 +1,9 @@
 """The order in which the suite's tests start, so that the two pytest-xdist workers end together.
 
 pytest-xdist (``--dist loadgroup``, pyproject's addopts) hands the tests to its workers in collection order,
-a worker getting more when it has two left. A module in ``GROUPED`` (module-scoped fixtures worth building
-once) goes to one worker whole; every other test is a unit of its own. :func:`order` sorts the units by
+a worker getting more when it has two left. The tests of a group (``GROUPS``: a module whose module-scoped
+fixtures are worth building once, or the modules that compile the numba kernels) go to one worker together;
+every other test is a unit of its own. :func:`order` sorts the units by
 their estimated cost, longest first (so the last to start are short ones, whichever worker takes them),
 except that units which read a shared run (tests/shared_runs.py) start only after about ``HEADSTART`` s of
 other work, while those runs are built in the background. The costs are estimates (s of CPU, user + system
@@ -41,15 +42,16 @@ TEST_COST = {
     "test_pipeline.py::test_second_run_has_nothing_to_do": 1.7,
     "test_config_errors.py::test_snakemake_refuses_before_any_job": 0.4,
 }
-# s per module in GROUPED (its tests and fixtures together)
-GROUP_COST = {"test_archive.py": 16, "test_noise_integrator.py": 9, "test_report.py": 8, "test_cli.py": 8,
-              "test_docs.py": 5, "test_slurm_profile.py": 3, "test_exact.py": 3, "test_sweep_science.py": 2,
-              "test_pair.py": 2}
+# modules worth running in one worker only: module-scoped (or costly session-scoped) fixtures built once,
+# and the tests that compile the numba kernels (on a clean checkout; numba's cache is then shared)
+GROUPS = {name: name.removesuffix(".py") for name in (
+    "test_noise_integrator.py", "test_convergence.py", "test_sweep_science.py", "test_archive.py", "test_exact.py",
+    "test_pair.py", "test_science.py", "test_docs.py", "test_slurm_profile.py", "test_report.py", "test_cli.py")}
+GROUPS.update({"test_euler.py": "numba_kernels", "test_exact_numba.py": "numba_kernels"})
+# s per group (its tests and fixtures together)
+GROUP_COST = {"test_archive": 16, "test_noise_integrator": 9, "test_report": 8, "test_cli": 8, "test_docs": 5,
+              "numba_kernels": 12, "test_slurm_profile": 3, "test_exact": 3, "test_sweep_science": 2, "test_pair": 2}
 PER_TEST = 0.1           # s: a test not in the tables
-# modules whose module-scoped (or costly session-scoped) fixtures are worth building in one worker only
-GROUPED = ("test_noise_integrator.py", "test_convergence.py", "test_sweep_science.py", "test_archive.py",
-           "test_exact.py", "test_pair.py", "test_science.py", "test_docs.py", "test_slurm_profile.py",
-           "test_report.py", "test_cli.py")
 HEADSTART = 150.0        # s of other work to start before the units that read a shared run
 
 
@@ -63,15 +65,16 @@ def item_cost(item) -> float:
 
 
 def order(items: list, reads_shared_run) -> list:
-    """``items`` in units (a GROUPED module, or one test), the costliest first; a unit with a test for which
+    """``items`` in units (a group, or one test), the costliest first; a unit with a test for which
     ``reads_shared_run(item)`` holds only after ``HEADSTART`` s of the others."""
     units: dict[str, list] = {}
     for item in items:
-        module = module_of(item)
-        units.setdefault(module if module in GROUPED else item.nodeid, []).append(item)
+        units.setdefault(GROUPS.get(module_of(item), item.nodeid), []).append(item)
 
     def cost(key: str) -> float:
-        return GROUP_COST.get(key, PER_TEST * len(units[key])) if key in GROUPED else item_cost(units[key][0])
+        if key in GROUP_COST or key in GROUPS.values():
+            return GROUP_COST.get(key, PER_TEST * len(units[key]))
+        return item_cost(units[key][0])
 
     ranked = sorted(units, key=lambda key: -cost(key))         # stable: equal costs keep collection order
     shared = {key for key in ranked if any(reads_shared_run(item) for item in units[key])}
