@@ -14,6 +14,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow"))
 
+import forked_snakemake  # noqa: E402
+import schedule  # noqa: E402
 import shared_runs  # noqa: E402
 
 from lifsim.config import load_yaml  # noqa: E402
@@ -81,14 +83,32 @@ def write_config(folder: Path, config: dict) -> None:
 
 
 def snakemake(folder: Path, *args: str, check: bool = True, timeout: float = 300,
-              env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the real snakemake in ``folder``; on failure with check=True, fail showing its output."""
-    proc = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=folder, capture_output=True,
-                          text=True, timeout=timeout, env=None if env is None else {**os.environ, **env})
+              env: dict | None = None, fork: bool = True) -> subprocess.CompletedProcess:
+    """Run the real snakemake in ``folder``; on failure with check=True, fail showing its output.
+
+    By default its command line runs in a child forked from the test process (``forked_snakemake``), which has
+    imported snakemake once; ``fork=False`` runs ``python -m snakemake`` as a new process (the shared runs,
+    the killed runs of tests/test_faults.py and the check that both give the same run do so).
+    """
+    if fork:
+        proc = forked_snakemake.run(folder, *args, timeout=timeout, env=env)
+    else:
+        proc = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=folder, capture_output=True,
+                              text=True, timeout=timeout, env=None if env is None else {**os.environ, **env})
     if check and proc.returncode != 0:
         pytest.fail(f"snakemake {' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-4000:]}\n"
                     f"{proc.stderr[-4000:]}")
     return proc
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    """The costliest modules first, those that read a shared run once it is being built (tests/schedule.py);
+    the tests that go to one worker together marked as a group of ``--dist loadgroup``."""
+    items[:] = schedule.order(items, lambda item: any(name in item.fixturenames for name in shared_runs.RUNS))
+    for item in items:
+        if schedule.module_of(item) in schedule.GROUPS:
+            item.add_marker(pytest.mark.xdist_group(schedule.GROUPS[schedule.module_of(item)]))
 
 
 def tiny_workflow(folder: Path) -> Path:

@@ -15,19 +15,25 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 
-def run(folder: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run ``snakemake *args`` in ``folder`` in a forked child; return its exit code and output."""
+def run(folder: Path, *args: str, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``snakemake *args`` in ``folder`` in a forked child (``env``: variables it adds to the environment);
+    return its exit code and output."""
     import snakemake.cli  # noqa: F401 - imported once, before forking
 
-    out, err = folder / ".forked_stdout", folder / ".forked_stderr"
+    handles = [tempfile.mkstemp(prefix=f"forked_snakemake_{name}_") for name in ("stdout", "stderr")]
+    for fd, _ in handles:
+        os.close(fd)
+    out, err = (Path(path) for _, path in handles)
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
         code = 70
         try:
+            os.environ.update(env or {})
             code = _child(folder, out, err, list(args))
         finally:
             os._exit(code)
@@ -39,6 +45,8 @@ def run(folder: Path, *args: str, timeout: float = 120) -> subprocess.CompletedP
         if time.monotonic() > deadline:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+            out.unlink()
+            err.unlink()
             raise TimeoutError(f"snakemake {' '.join(args)} did not finish within {timeout} s in {folder}")
         time.sleep(0.01)
     result = subprocess.CompletedProcess(["snakemake", *args], os.waitstatus_to_exitcode(status),

@@ -160,7 +160,7 @@ def test_snakemake_refuses_before_any_job(case, tmp_path):
 def test_forked_run_matches_a_plain_subprocess(tmp_path):
     case = next(c for c in CASES if c.id == "override_on_command_line")
     a = forked(prepared_folder(tmp_path / "a", case), *snakemake_args(case))
-    b = snakemake(prepared_folder(tmp_path / "b", case), *snakemake_args(case), check=False)
+    b = snakemake(prepared_folder(tmp_path / "b", case), *snakemake_args(case), check=False, fork=False)
     assert a.returncode == b.returncode == 1, shlex.join(snakemake_args(case))
     line = [ln for ln in a.stderr.splitlines() if "lifsim:" in ln]
     assert line == [ln for ln in b.stderr.splitlines() if "lifsim:" in ln] and len(line) == 1

@@ -3,7 +3,9 @@
 One complete run of the tiny config (the session fixture ``tiny_run``) is copied per row, keeping mtimes and
 Snakemake's ``.snakemake`` metadata; each row edits the copy's config or code and compares the jobs of a dry
 run with the exact expected set. Jobs are named ``rule:wildcards`` (``simulate_job:fi_curve/duration-50ms``);
-the ``all`` target is left out.
+the ``all`` target is left out. The dry runs fork from the test process (``forked_snakemake``: the real
+snakemake command line without paying its import each time; tests/test_config_errors.py checks that it gives
+what a plain subprocess gives).
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, snakemake, write_config
+from conftest import REPO, write_config
+from forked_snakemake import run as forked
 
 pytestmark = pytest.mark.pipeline
 
@@ -122,7 +125,9 @@ def parse_dry_run(text: str) -> dict[str, str]:
 
 
 def planned(folder: Path) -> dict[str, str]:
-    out = snakemake(folder, "-n", "--cores", "1")
+    out = forked(folder, "-n", "--cores", "1")
+    if out.returncode != 0:
+        pytest.fail(f"snakemake -n exited {out.returncode}:\n{out.stdout[-4000:]}\n{out.stderr[-4000:]}")
     jobs = parse_dry_run(out.stdout)
     if not jobs:
         assert "Nothing to be done" in out.stdout + out.stderr, out.stdout[-3000:]
