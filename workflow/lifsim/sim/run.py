@@ -24,14 +24,19 @@ def _integrators() -> dict:
     return out
 
 
-# Cost models (s) of each kernel, from benchmarks/kernel_throughput.py and benchmarks/exact_throughput.py:
-# per step of Python (NumPy) or per neuron-step, plus the compiled kernels' import and cache load.
-NUMPY_COST = {"euler": (3e-5, 5e-9), "exact": (5e-5, 3e-8)}      # (s per step, s per neuron-step)
-NUMBA_COST = {"euler": (0.7, 1 / 5e8), "exact": (0.8, 1 / 1e8)}   # (s to load, s per neuron-step)
+# Cost models (s of CPU) of each kernel, measured with benchmarks/kernel_throughput.py, benchmarks/exact_throughput.py
+# and benchmarks/convergence_cpu.py: NumPy pays Python per step plus its array operations per neuron-step; the
+# compiled kernels pay per neuron-step, plus once per process importing Numba and starting its compiler target
+# (lifsim.sim.jit), plus loading each kernel's cached machine code.
+NUMPY_COST = {"euler": (1.2e-5, 1e-8), "exact": (1.5e-5, 2e-8)}     # (s per step, s per neuron-step)
+NUMBA_COST = {"euler": 1 / 1e9, "exact": 1 / 4e8}                    # s per neuron-step, one thread
+NUMBA_START = 0.26                                                   # import numba + lifsim.sim.jit
+NUMBA_LOAD = 0.02                                                    # one kernel's cached code
 NUMBA_MODULES = {"euler": "lifsim.sim.euler_numba", "exact": "lifsim.sim.exact_numba"}
 # s of CPU to compile a kernel whose numba cache (sim/__pycache__/*.nbi) does not exist yet: the first run
-# of a fresh checkout (measured cold, one job: ~5 s euler, ~15 s exact)
-COMPILE_COST = {"euler": 5.0, "exact": 15.0}
+# of a fresh checkout (measured cold, one job: ~3 s euler, ~6.5 s exact; a batch whose neurons differ in
+# more than their drive compiles a second variant, jit.shared_or_each)
+COMPILE_COST = {"euler": 4.0, "exact": 8.0}
 
 
 def compiled_cache_exists(name: str) -> bool:
@@ -43,12 +48,12 @@ def compiled_cache_exists(name: str) -> bool:
 
 
 def choose_kernel(name: str, n: int, n_steps: int) -> str:
-    """``numpy`` or ``numba``: the compiled kernel only where it pays for its import and cache load (and its
-    compilation, when its cache does not exist yet).
+    """``numpy`` or ``numba``: the compiled kernel only where it pays for starting Numba and loading its
+    cached code (and its compilation, when its cache does not exist yet).
 
-    ``n_steps`` is the work the caller will do with this kernel (all the runs of a job). A kernel that
-    this process has loaded already costs nothing more to load. The environment variable
-    ``LIFSIM_KERNEL`` (numpy, numba or auto) overrides the choice.
+    ``n_steps`` is the work the caller will do with this kernel (all the runs of a job). What this process
+    has started or loaded already costs nothing more. The environment variable ``LIFSIM_KERNEL`` (numpy,
+    numba or auto) overrides the choice.
     """
     forced = os.environ.get("LIFSIM_KERNEL", "auto")
     if name not in NUMBA_COST:
@@ -56,13 +61,11 @@ def choose_kernel(name: str, n: int, n_steps: int) -> str:
     if forced in ("numpy", "numba"):
         return forced
     per_step, per_neuron_step = NUMPY_COST[name]
-    load, compiled = NUMBA_COST[name]
-    if NUMBA_MODULES[name] in sys.modules:
-        load = 0.0
-    elif not compiled_cache_exists(name):
-        load += COMPILE_COST[name]
+    load = 0.0 if "lifsim.sim.jit" in sys.modules else NUMBA_START
+    if NUMBA_MODULES[name] not in sys.modules:
+        load += NUMBA_LOAD if compiled_cache_exists(name) else COMPILE_COST[name]
     numpy_seconds = n_steps * (per_step + n * per_neuron_step)
-    numba_seconds = load + n * n_steps * compiled
+    numba_seconds = load + n * n_steps * NUMBA_COST[name]
     return "numba" if numba_seconds < numpy_seconds else "numpy"
 
 
@@ -73,7 +76,7 @@ def run_kernel(name: str, kernel: str, batch, params: dict, threads: int | None,
         return run_euler_numba(batch, spikes=params.get("record_spikes", True), threads=threads, progress=progress)
     if kernel == "numba":
         from .exact_numba import run_exact_numba
-        return run_exact_numba(batch, threads=threads)
+        return run_exact_numba(batch, spikes=params.get("record_spikes", True), threads=threads)
     return _integrators()[name](batch)
 
 

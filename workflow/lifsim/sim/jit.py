@@ -1,0 +1,95 @@
+"""Numba as the compiled kernels use it: cached, GIL-free, IEEE arithmetic, started without SciPy, and
+constants that all neurons share passed as numbers.
+
+Numba's first compilation or cache load in a process imports ``numba.np.arraymath``, which probes for a
+BLAS by importing ``scipy.linalg`` (~0.2 s of CPU here, a third of what a job pays to use a compiled
+kernel). The kernels use no linear algebra, so when ``scipy.linalg`` is not imported yet that probe is
+made to fail while Numba initialises its CPU target: Numba then simply leaves ``np.dot`` and ``np.linalg``
+out of nopython mode in this process. (``import numba`` itself imports SciPy's small top-level package.)
+Where ``scipy.linalg`` is imported already (the reference solver), nothing changes.
+"""
+from __future__ import annotations
+
+import sys
+
+import numba
+import numpy as np
+from numba import prange, types  # noqa: F401  (prange: re-exported for the kernels)
+from numba.extending import intrinsic, overload
+from numba.np.arrayobj import populate_array
+
+OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
+
+
+def njit(fn=None, **options):
+    """``numba.njit`` with :data:`OPTIONS` (options given here override them)."""
+    return numba.njit(fn, **{**OPTIONS, **options}) if fn is not None else numba.njit(**{**OPTIONS, **options})
+
+
+def start_without_scipy() -> None:
+    """Initialise Numba's CPU target now, with SciPy's BLAS probe failing if SciPy is not imported yet."""
+    from numba.core.registry import cpu_target
+
+    blocked = "scipy.linalg" not in sys.modules
+    if blocked:
+        sys.modules["scipy.linalg"] = None   # makes ``import scipy.linalg...`` raise ImportError
+    try:
+        cpu_target.target_context.refresh()
+    finally:
+        if blocked and sys.modules.get("scipy.linalg", 0) is None:
+            del sys.modules["scipy.linalg"]
+
+
+start_without_scipy()
+
+
+def at(a, i):
+    """``a[i]`` for an array, ``a`` for a number (compiled code only): a constant that all neurons of a batch
+    share is passed as a number, which the compiled loop keeps in a register instead of loading per neuron."""
+    raise NotImplementedError("compiled code only")
+
+
+def part(a, lo, hi):
+    """``a[lo:hi]`` for an array, ``a`` for a number (compiled code only)."""
+    raise NotImplementedError("compiled code only")
+
+
+@overload(at, inline="always")
+def _at(a, i):
+    if isinstance(a, types.Array):
+        return lambda a, i: a[i]
+    return lambda a, i: a
+
+
+@overload(part, inline="always")
+def _part(a, lo, hi):
+    if isinstance(a, types.Array):
+        return lambda a, lo, hi: a[lo:hi]
+    return lambda a, lo, hi: a
+
+
+def shared_or_each(rows, each: tuple = ()) -> tuple:
+    """Rows of per-neuron constants as arguments for a compiled loop: when every row but those named in
+    ``each`` is the same for all neurons (a sweep of the drive alone, such as an f-I curve), those rows as
+    numbers, else every row as an array. So each loop is compiled twice at most."""
+    shared = all(bool(np.all(row == row[0])) for name, row in rows.items() if name not in each)
+    return tuple(float(row[0]) if shared and name not in each else row for name, row in rows.items())
+
+
+@intrinsic
+def borrow(typingctx, arr):
+    """The same array without its reference count (compiled code only), for arrays handed to a function
+    called per spike: Numba counts a reference to every array argument at each call (two atomic operations
+    each), which with some twenty arrays costs more than the spike's arithmetic. The caller keeps the
+    original array alive for as long as the borrowed one is used."""
+    if not isinstance(arr, types.Array):
+        return None
+
+    def codegen(context, builder, signature, args):
+        src = context.make_array(arr)(context, builder, value=args[0])
+        out = context.make_array(arr)(context, builder)
+        populate_array(out, data=src.data, shape=src.shape, strides=src.strides, itemsize=src.itemsize,
+                       meminfo=None)
+        return out._getvalue()
+
+    return arr(arr), codegen
