@@ -30,18 +30,6 @@ def new_mosaic(width: float, height: float, mosaic, **kw):
     return fig, fig.subplot_mosaic(mosaic, **kw)
 
 
-def freeze_layout(fig) -> None:
-    """Lay the figure out once and keep that layout for every save.
-
-    Constrained layout starts from the current positions, so a figure drawn
-    twice can come out slightly different (seen with outside legends and log
-    axes): freezing it makes every file independent of how often and in which
-    order the figure was saved.
-    """
-    fig.draw_without_rendering()
-    fig.set_layout_engine("none")
-
-
 THEORY = {"color": "black", "lw": 1.0, "linestyle": (0, (1, 1))}   # closed forms: black dotted
 
 
