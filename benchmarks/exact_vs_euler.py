@@ -1,9 +1,10 @@
-"""Cost of the exact integrator against forward Euler on the same batches (best of 5 wall times).
+"""Cost of the exact integrator against forward Euler on the same batches, NumPy and compiled kernels.
 
     python benchmarks/exact_vs_euler.py
 
-Prints, per case, the seconds of each integrator, the ratio exact / euler, and
-the neuron-steps per second. Run it on an otherwise idle machine.
+Prints, per case, the CPU seconds of each integrator (best of 5, the kernels alternating so that all see
+the same machine load; one thread), the ratio exact / euler for each kind of kernel, and the exact
+compiled kernel's neuron-steps per second. The compiled kernels are loaded before timing.
 """
 from __future__ import annotations
 
@@ -20,7 +21,12 @@ from params_helper import job  # noqa: E402
 
 from lifsim.sim import from_params  # noqa: E402
 from lifsim.sim.euler import run_euler  # noqa: E402
+from lifsim.sim.euler_numba import run_euler_numba  # noqa: E402
 from lifsim.sim.exact import run_exact  # noqa: E402
+from lifsim.sim.exact_numba import run_exact_numba  # noqa: E402
+
+KERNELS = {"euler numpy": run_euler, "exact numpy": run_exact,
+           "euler numba": lambda b: run_euler_numba(b, threads=1), "exact numba": lambda b: run_exact_numba(b, threads=1)}
 
 
 def fi_sweep():
@@ -62,24 +68,29 @@ CASES = {"f-I sweep, 250 neurons x 500 ms": fi_sweep,
          "synaptic response x 200 ms, 5 traces": synaptic_response}
 
 
-def best_of(batch, repeat=5) -> tuple[float, float]:
-    """Best wall time of each integrator, alternating them so that both see the same machine load."""
-    best = {run_euler: np.inf, run_exact: np.inf}
+def best_of(batch, repeat=5) -> dict:
+    """Best CPU time of each kernel, alternating them so that all see the same machine load."""
+    best = dict.fromkeys(KERNELS, np.inf)
     for _ in range(repeat):
-        for fn in best:
-            start = time.perf_counter()
+        for name, fn in KERNELS.items():
+            start = time.process_time()
             fn(batch)
-            best[fn] = min(best[fn], time.perf_counter() - start)
-    return best[run_euler], best[run_exact]
+            best[name] = min(best[name], time.process_time() - start)
+    return best
 
 
 def main() -> None:
-    print(f"{'case':52s} {'euler s':>9s} {'exact s':>9s} {'ratio':>6s} {'exact neuron-steps/s':>21s}")
+    for fn in KERNELS.values():      # compile or load the compiled kernels
+        fn(synaptic_response())
+    print(f"{'case':52s} {'euler s':>8s} {'exact s':>8s} {'ratio':>6s} {'euler s':>8s} {'exact s':>8s} {'ratio':>6s} "
+          f"{'exact numba':>12s}")
+    print(f"{'':52s} {'(NumPy)':>24s} {'(compiled)':>24s} {'neuron-steps/s':>14s}")
     for name, make in CASES.items():
         batch = make()
-        t_euler, t_exact = best_of(batch)
-        rate = batch.n * batch.n_steps / t_exact
-        print(f"{name:52s} {t_euler:9.3f} {t_exact:9.3f} {t_exact / t_euler:6.2f} {rate:21.3g}")
+        t = best_of(batch)
+        rate = batch.n * batch.n_steps / t["exact numba"]
+        print(f"{name:52s} {t['euler numpy']:8.3f} {t['exact numpy']:8.3f} {t['exact numpy'] / t['euler numpy']:6.2f} "
+              f"{t['euler numba']:8.4f} {t['exact numba']:8.4f} {t['exact numba'] / t['euler numba']:6.2f} {rate:12.3g}")
 
 
 if __name__ == "__main__":

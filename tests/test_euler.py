@@ -157,7 +157,7 @@ def test_compiled_kernel_agrees_with_the_numpy_kernel(case):
         "coupled": job(n=2, dim="neuron", duration=0.2, reset=True, record=("V", "g_syn", "I_syn", "I_m", "x"),
                        E_m=-0.07, V_reset=-0.07, I_e=3.5e-9, V_init={"values": [-0.06, -0.07]},
                        coupling=[[0, 1], [1, 0]]),
-        "sweep": job(reset=True, record=(), duration=0.3, sweep={"I_e": list(np.linspace(0, 5e-9, 3000))}),
+        "sweep": job(reset=True, record=(), duration=0.3, sweep={"I_e": list(np.linspace(0, 5e-9, 3001))}),
         "synaptic": job(duration=0.1, spikes=[0.02, 0.05], record=("V", "I_syn", "g_syn", "x"), g_exc=5e-8),
         "refractory": job(duration=0.2, reset=True, record=("V",), I_e=4e-9, t_ref=0.002),
     }[case]

@@ -149,3 +149,65 @@ def test_datasets_of_the_two_kernels_agree_and_name_their_kernel(integrator):
             assert (dims, attrs) == (other[0], other[2])
             scale = np.nanmax(np.abs(data)) if np.size(data) and np.isfinite(data).any() else 1.0
             np.testing.assert_allclose(other[1], data, rtol=0, atol=TOL * (scale or 1.0), equal_nan=True)
+
+
+# --- what the compiled kernels share between neurons, blocks and threads ---------------------------------
+
+def sweep_batch(n: int, integrator: str, extra=()):
+    return from_params(job(dt=1e-4, duration=0.2, reset=True, integrator=integrator, record=("V", "g_syn"),
+                           spikes=[0.01, 0.0523], t_ref=1e-3,
+                           sweep={"I_e": [*np.linspace(2e-9, 5e-9, n), *extra]}))
+
+
+@pytest.mark.parametrize("integrator", ["euler", "exact"])
+def test_a_neurons_result_does_not_depend_on_its_batch_mates_blocks_or_threads(integrator):
+    """The kernels pass constants that all neurons share as numbers (``jit.shared_or_each``): here only I_e
+    differs. One neuron more with another tau_syn makes every constant per neuron; split into blocks of 16
+    on two threads or run in one block, the first 40 neurons must give the same bits."""
+    from lifsim.sim.euler_numba import run_euler_numba
+
+    run = {"euler": run_euler_numba, "exact": run_exact_numba}[integrator]
+    shared, each = sweep_batch(40, integrator), sweep_batch(40, integrator, extra=[3e-9])
+    each.p["tau_syn"] = np.r_[np.full(40, each.p["tau_syn"]), 2 * each.p["tau_syn"]]
+    a = run(shared, threads=1)
+    assert a.spike_time.size > 100
+    for other in (run(each, threads=1), run(each, block=16, threads=2)):
+        mine = other.spike_neuron < 40
+        np.testing.assert_array_equal(other.spike_neuron[mine], a.spike_neuron)
+        np.testing.assert_array_equal(other.spike_time[mine], a.spike_time)
+        for name in a.traces:
+            np.testing.assert_array_equal(other.traces[name][:, :40], a.traces[name])
+
+
+def test_spike_statistics_without_spike_times_are_those_of_the_spike_times():
+    b = sweep_batch(60, "exact")
+    kept, summed = run_exact_numba(b), run_exact_numba(b, spikes=False)
+    assert kept.summary is None and summed.spike_time.size == 0
+    want, got = kept.spike_summary(), summed.spike_summary()
+    np.testing.assert_array_equal(got["spike_count"], want["spike_count"])
+    for key in ("first_spike", "last_spike", "mean_isi"):
+        np.testing.assert_allclose(got[key], want[key], rtol=1e-13, atol=0, equal_nan=True)
+    # the spread from sums of squares has a rounding error of order sqrt(eps) times the interval (~1.5e-10 s
+    # here), both in the kernel and in result.summarise
+    np.testing.assert_allclose(got["isi_std"], want["isi_std"], rtol=0, atol=1e-9, equal_nan=True)
+
+
+def test_presynaptic_spikes_after_the_end_of_the_run_are_ignored():
+    b = from_params(job(dt=1e-4, duration=0.02, integrator="exact", record=("V", "g_syn"), spikes=[0.005, 0.5]))
+    a, c = run_exact(b), run_exact_numba(b)
+    assert a.traces["g_syn"].max() > 0
+    assert_same_to_rounding(a, c)
+
+
+def test_the_compiled_kernels_start_numba_without_scipy_linalg():
+    """Numba probes for a BLAS through scipy.linalg when it starts (~0.2 s); lifsim.sim.jit makes it skip that."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys; from lifsim.sim.batch import from_params; from lifsim.sim.exact_numba import run_exact_numba; "
+            f"run_exact_numba(from_params({job(integrator='exact', duration=0.01)!r})); "
+            "print('numba' in sys.modules, 'scipy.linalg' in sys.modules)")
+    workflow = Path(__file__).resolve().parents[1] / "workflow"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=workflow)
+    assert out.stdout.split() == ["True", "False"]

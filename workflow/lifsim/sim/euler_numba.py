@@ -30,7 +30,7 @@ import numpy as np
 
 from .. import model
 from .compiled_spikes import by_neuron, summary
-from .jit import at, njit, numba, part, prange, shared_or_each
+from .jit import at, borrow, njit, numba, part, prange, shared_or_each
 
 VARS = {"V": 0, "x": 1, "g_syn": 2}
 ROWS = ("a0", "a1", "b0", "E_syn", "a_s", "V_thr", "V_reset", "ref_steps")   # rows of the constants
@@ -90,12 +90,19 @@ def _block(lo, hi, k0, k1, dt, V, x, g, ref, hot, C, count, first, last, isi_sum
     """
     n_trace = trace_vars.size
     m = hi - lo
-    flags = np.zeros((m + 7) // 8 * 8, dtype=np.uint8)
+    flags_owned = np.zeros((m + 7) // 8 * 8, dtype=np.uint8)
+    # the arrays of the per-step and per-spike calls, without reference counts (see jit.borrow)
+    flags, V, x, g, ref, C, count = borrow(flags_owned), borrow(V), borrow(x), borrow(g), borrow(ref), borrow(C), \
+        borrow(count)
+    first, last, isi_sum, isi_sq, runaway = borrow(first), borrow(last), borrow(isi_sum), borrow(isi_sq), \
+        borrow(runaway)
+    pre_start, post, weight = borrow(pre_start), borrow(post), borrow(weight)
+    sp_neuron, sp_time, pos = borrow(sp_neuron), borrow(sp_time), borrow(pos)
     words, fl = flags.view(np.uint64), flags[:m]
     # views of this block: the hot loop then indexes from 0, which lets the compiler vectorise it
     Vb, xb, gb, rb = V[lo:hi], x[lo:hi], g[lo:hi], ref[lo:hi]
-    a0, a1, b0 = part(hot[0], lo, hi), part(hot[1], lo, hi), part(hot[2], lo, hi)
-    Es, a_s, thr = part(hot[3], lo, hi), part(hot[4], lo, hi), part(hot[5], lo, hi)
+    a0, a1, b0 = borrow(part(hot[0], lo, hi)), borrow(part(hot[1], lo, hi)), borrow(part(hot[2], lo, hi))
+    Es, a_s, thr = borrow(part(hot[3], lo, hi)), borrow(part(hot[4], lo, hi)), borrow(part(hot[5], lo, hi))
     for k in range(k0, k1):
         if sp_neuron.size > 0 and sp_neuron.size - pos[0] < m:
             return k
@@ -117,6 +124,7 @@ def _block(lo, hi, k0, k1, dt, V, x, g, ref, hot, C, count, first, last, isi_sum
         if b > a:
             for e in range(a + np.searchsorted(ext_target[a:b], lo), a + np.searchsorted(ext_target[a:b], hi)):
                 x[ext_target[e]] += g_star[ext_target[e]]
+    flags_owned[0] = 0                     # keeps the flags' memory alive to here
     return k1
 
 

@@ -1,42 +1,37 @@
 """The ``exact`` integrator compiled with Numba: the method of ``exact.py``, one neuron at a time.
 
-The NumPy kernel pays ~50 us of Python per step. Here a step is one loop over
-the neurons. Without coupling each neuron takes the free step of ``exact.py``
-(g at its exact mean over the step, V by the exact propagator, x and g by
-theirs) in a branch-free loop; a neuron that crosses threshold, leaves its
-refractory period or receives a presynaptic spike within the step is then
-processed on its own, event by event (``exact_steps.rounds``, the logic of
+The NumPy kernel pays ~10-50 us of Python per step. Here a step is one loop over
+the neurons of a cache-sized block. Without coupling each neuron takes the free
+step of ``exact.py`` (g at its exact mean over the step, V by the exact
+propagator, x and g by theirs) in a loop without branches, calls or divisions
+that the compiler vectorises (``free_step``; constants all neurons share are
+numbers, see ``jit.shared_or_each``); a neuron that crosses threshold, leaves its
+refractory period or receives a presynaptic spike within the step is flagged and
+then processed on its own, event by event (``exact_steps.rounds``, the logic of
 ``exact._Kernel._rounds`` for a component of one neuron). With coupling every
 connected component is processed that way, its neurons together. Uncoupled
-batches are split into blocks that run on Numba's threads.
+batches are split into blocks that run on Numba's threads when there are several.
 
 Results agree with the NumPy kernel to rounding: Numba's ``exp``/``expm1`` may
-differ from NumPy's in the last bit, the crossing solver stops refining each
-neuron as soon as that neuron has converged (NumPy's when all have), and
-simultaneous jumps may be added in another order. ``tests/test_exact_numba.py``
-states the tolerances.
+differ from NumPy's in the last bit, the free step evaluates expm1 by its series
+with fused multiply-adds, the crossing solver stops refining each neuron as soon
+as that neuron has converged (NumPy's when all have), and simultaneous jumps may
+be added in another order. ``tests/test_exact_numba.py`` states the tolerances. A
+neuron's result does not depend on the other neurons of its batch, its block or
+the number of threads, to the bit.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .compiled_spikes import by_neuron, summary
-from .exact_steps import G_STAR, NON_FINITE, OK, ROWS, SCRATCH_ROWS, SUMS, VARS, bisect, rounds
-from .jit import at, borrow, njit, numba, part, prange, shared_or_each
+from .exact_steps import G_STAR, NON_FINITE, OK, ROWS, SCRATCH_ROWS, SERIES_LIMIT, SUMS, VARS, bisect, expm1_over, rounds
+from .jit import at, borrow, fma, njit, numba, part, prange, shared_or_each
 
-SERIES_LIMIT = 1 / 16        # a h up to which the free step uses the series of expm1(z) / z
 FREE_ROWS = ("V_thr", "decay_h", "u_h", "w_g_h", "w_x_h", "neg_a0_h", "neg_a1_h", "b0_h", "b1_h")  # the free step's
-C1, C2, C3, C4, C5, C6, C7, C8 = (1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320, 1 / 362880)
 
 
-@njit(inline="always")
-def expm1_over(z):
-    """expm1(z) / z for |z| <= SERIES_LIMIT by its Taylor series to z^8 (truncation below 2e-18 relative), in
-    a form the compiler can vectorise (the library's expm1 is a call per element)."""
-    return 1.0 + z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * (C6 + z * (C7 + z * C8)))))))
-
-
-@njit(fastmath={"contract"})
+@njit
 def free_step(t0, t1, V, x, g, release, flag, theta, dec, u_h, wg_h, wx_h, na0_h, na1_h, b0_h, b1_h):
     """The free step of a block of neurons from t0 to t1 (arrays of the block), without branches or
     divisions; a neuron with something happening in the step (a crossing, the end of its refractory period,
@@ -44,20 +39,20 @@ def free_step(t0, t1, V, x, g, release, flag, theta, dec, u_h, wg_h, wx_h, na0_h
     whose a h exceeds the series' range.
 
     V relaxes to V_inf = b / a as in ``model.membrane_propagator``, written without the division as
-    V + (b h - a h V) phi(-a h) with phi(z) = expm1(z) / z. Multiply-adds may be fused (``contract``: each
+    V + (b h - a h V) phi(-a h) with phi(z) = expm1(z) / z, and with fused multiply-adds (``jit.fma``: each
     rounds once instead of twice; the results stay those of the NumPy kernel to rounding).
     """
     for i in range(V.size):
         v, xi, gi, r = V[i], x[i], g[i], release[i]
-        gbar = at(wg_h, i) * gi + at(wx_h, i) * xi
-        z = at(na0_h, i) + at(na1_h, i) * gbar          # -a h
-        vn = v + (at(b0_h, i) + at(b1_h, i) * gbar + z * v) * expm1_over(z)
+        gbar = fma(at(wg_h, i), gi, at(wx_h, i) * xi)
+        z = fma(at(na1_h, i), gbar, at(na0_h, i))                    # -a h
+        vn = fma(fma(z, v, fma(at(b1_h, i), gbar, at(b0_h, i))), expm1_over(z), v)
         held = r >= t1
         quiet = (vn < at(theta, i)) & (vn > -np.inf) & (r <= t0) & (z >= -SERIES_LIMIT)
         slow = (not (quiet | held)) | (flag[i] != 0)
         V[i] = v if (slow | held) else vn
         x[i] = xi if slow else xi * at(dec, i)
-        g[i] = gi if slow else (gi + xi * at(u_h, i)) * at(dec, i)
+        g[i] = gi if slow else fma(xi, at(u_h, i), gi) * at(dec, i)
         flag[i] = slow
 
 
@@ -85,22 +80,21 @@ def run_block(lo, hi, k0, k1, h, V, x, g, release, last, runaway, sums, flag, P,
     if coupled:
         for c in range(comp_start.size - 1):
             width = max(width, comp_start[c + 1] - comp_start[c])
-    s = np.zeros((SCRATCH_ROWS, width))
-    mem = np.zeros(width, dtype=np.int64)
+    s_owned, mem_owned = np.zeros((SCRATCH_ROWS, width)), np.zeros(width, dtype=np.int64)
+    # the arrays of the per-step and per-spike calls, without reference counts (see jit.borrow); the
+    # arguments are kept alive by the caller, the scratch arrays by their use after the loop
+    s, mem, flag, V, x, g = borrow(s_owned), borrow(mem_owned), borrow(flag), borrow(V), borrow(x), borrow(g)
+    release, last, runaway, sums, P = borrow(release), borrow(last), borrow(runaway), borrow(sums), borrow(P)
+    tgt_sorted, tperm, ev_off, applied = borrow(tgt_sorted), borrow(tperm), borrow(ev_off), borrow(applied)
+    pre_start, post, weight, loc = borrow(pre_start), borrow(post), borrow(weight), borrow(loc)
+    sp_n, sp_t, pos = borrow(sp_n), borrow(sp_t), borrow(pos)
     words = flag.view(np.uint64)
     need = 2 * (hi - lo) + 64
     # views of the block, made once: the free step then indexes from 0, which lets the compiler vectorise it
     Vb, xb, gb, rb, fb = V[lo:hi], x[lo:hi], g[lo:hi], release[lo:hi], flag[lo:hi]
-    theta, dec, u_h = part(free[0], lo, hi), part(free[1], lo, hi), part(free[2], lo, hi)
-    wg_h, wx_h, na0_h = part(free[3], lo, hi), part(free[4], lo, hi), part(free[5], lo, hi)
-    na1_h, b0_h, b1_h = part(free[6], lo, hi), part(free[7], lo, hi), part(free[8], lo, hi)
-    # what the per-spike rounds take, without reference counts (see jit.borrow); the originals live on
-    V, x, g, release, last, runaway, P, mem, s = borrow(V), borrow(x), borrow(g), borrow(release), borrow(last), \
-        borrow(runaway), borrow(P), borrow(mem), borrow(s)
-    sums = borrow(sums)
-    tgt_sorted, tperm, ev_off, applied = borrow(tgt_sorted), borrow(tperm), borrow(ev_off), borrow(applied)
-    pre_start, post, weight, loc = borrow(pre_start), borrow(post), borrow(weight), borrow(loc)
-    sp_n, sp_t, pos = borrow(sp_n), borrow(sp_t), borrow(pos)
+    theta, dec, u_h = borrow(part(free[0], lo, hi)), borrow(part(free[1], lo, hi)), borrow(part(free[2], lo, hi))
+    wg_h, wx_h, na0_h = borrow(part(free[3], lo, hi)), borrow(part(free[4], lo, hi)), borrow(part(free[5], lo, hi))
+    na1_h, b0_h, b1_h = borrow(part(free[6], lo, hi)), borrow(part(free[7], lo, hi)), borrow(part(free[8], lo, hi))
     for k in range(k0, k1):
         if sp_n.size > 0 and sp_n.size - pos[0] < need:
             return k
@@ -122,10 +116,10 @@ def run_block(lo, hi, k0, k1, h, V, x, g, release, last, runaway, sums, flag, P,
                 for q in range(bisect(tgt_sorted, e_lo, e_hi, lo, False), bisect(tgt_sorted, e_lo, e_hi, hi, False)):
                     flag[tgt_sorted[q]] = 1
             free_step(k * h, k * h + h, Vb, xb, gb, rb, fb, theta, dec, u_h, wg_h, wx_h, na0_h, na1_h, b0_h, b1_h)
-            for w in range(lo // 8, (hi + 7) // 8):      # the flagged neurons, eight per test
-                if words[w] == 0:
+            for w in range(lo // 8, (hi + 31) // 32 * 4, 4):   # the flagged neurons, 32 per test
+                if (words[w] | words[w + 1] | words[w + 2] | words[w + 3]) == 0:
                     continue
-                for i in range(8 * w, min(8 * w + 8, hi)):
+                for i in range(8 * w, min(8 * w + 32, hi)):
                     if flag[i] and code == OK:
                         flag[i] = 0
                         mem[0] = i
@@ -134,6 +128,7 @@ def run_block(lo, hi, k0, k1, h, V, x, g, release, last, runaway, sums, flag, P,
         if code != OK:
             status[0], status[1] = code, k + 1
             return k
+    s_owned[0, 0], mem_owned[0] = 0.0, 0   # keeps the scratch memory alive to here
     return k1
 
 
@@ -180,7 +175,7 @@ def run_exact_numba(b, block: int = 2048, spikes: bool = True, threads: int | No
     kernel_vars = sorted({"V"} | {v for v in b.record if v in VARS} |
                          ({"g_syn"} if "I_syn" in b.record else set()), key=VARS.get) if b.record else []
     trace_vars = np.array([VARS[v] for v in kernel_vars], dtype=np.int64)
-    size = n if comp_start.size else min(n, max(8, block - block % 8))   # blocks start on a flag word
+    size = n if comp_start.size else min(n, max(32, block - block % 32))   # blocks start on 4 flag words
     starts = np.arange(0, n, size, dtype=np.int64)
     ends = np.minimum(starts + size, n)
     cap = (2 * size + 64 + 4 * n * max(1, round(b.n_steps * h * 20)) // starts.size) if spikes else 0
@@ -191,7 +186,7 @@ def run_exact_numba(b, block: int = 2048, spikes: bool = True, threads: int | No
         np.add.at(x, first, P[G_STAR][first])            # spikes at t = 0
         release, last, runaway = np.full(n, -np.inf), np.full(n, -np.inf), np.full(n, np.nan)
         sums = np.zeros((len(SUMS), n))
-        flag = np.zeros((n + 7) // 8 * 8, dtype=np.uint8)          # read eight at a time
+        flag = np.zeros((n + 31) // 32 * 32, dtype=np.uint8)       # read 32 at a time
         applied = np.zeros(ev_off.size, dtype=np.bool_)
         traces = np.empty((len(kernel_vars), b.n_steps + 1, n)) if kernel_vars else np.empty((0, 0, 0))
         k_from = np.zeros(starts.size, dtype=np.int64)
