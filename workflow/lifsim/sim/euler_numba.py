@@ -1,28 +1,30 @@
 """Forward Euler compiled with Numba: the scheme of ``euler.py``, for large batches.
 
 The NumPy kernel pays ~15 array operations per time step, which dominates
-small batches and limits large ones to ~2e8 neuron-steps/s. This kernel fuses
+small batches and limits large ones to ~1e8 neuron-steps/s. This kernel fuses
 a step into one loop over the neurons of a cache-sized block, without branches
-so that the compiler vectorises it: per neuron it reads the state and seven
-constants (dt times the linear coefficients, E_syn, dt / tau_syn, V_thr, the
-step a refractory period ends) and writes V, x, g and one byte, the flag of a
-neuron that crossed threshold or became non-finite. The rare flagged neurons
+or calls so that the compiler vectorises it (``_hot``): per neuron it reads
+V, x, g, the step its refractory period ends, and the constants dt times the
+linear coefficients, E_syn, dt / tau_syn, V_thr (numbers when all neurons share
+them, see ``jit.shared_or_each``), and writes V, x, g and one byte, the flag of
+a neuron that crossed threshold or became non-finite. The rare flagged neurons
 are handled in a second pass that skips eight unflagged neurons per load:
 reset, refractory period, the spike bookkeeping every sweep needs (count, first
 and last spike time, sum and sum of squares of the ISIs, runaway onset),
 coupling, and the error on a non-finite V. A neuron held in its refractory
 period keeps its V, which is V_reset since its spike. When the neurons are not
-coupled each thread takes its own blocks for the whole run; coupled batches
-run as one block. Spike times are stored only when asked for.
+coupled and there are several threads, each takes its own blocks for the whole
+run; coupled batches run as one block. Spike times are stored only when asked for.
 
 Conventions are those of ``euler.py`` (derivatives from the state at the start
 of the step, spikes on the grid, jumps at t_{k+1} after the step). Results
 agree with the NumPy kernel to rounding: dV is computed by
 ``lifsim.model.dv_dt_linear`` with the coefficients times dt (b0 dt - a0 dt V -
-a1 dt g (V - E_syn)), an algebra grouped differently from ``model.dv_dt``.
+a1 dt g (V - E_syn)), an algebra grouped differently from ``model.dv_dt``, with
+multiply-adds fused. A neuron's result does not depend on its batch, block or threads.
 
-Importing Numba costs ~0.15 s and its first call ~0.1 s more (see
-``lifsim.sim.jit``), so ``lifsim.sim.run`` uses this kernel only above a batch size.
+Starting Numba costs ~0.25 s of CPU per process (see ``lifsim.sim.jit``), so
+``lifsim.sim.run`` uses this kernel only where it pays.
 """
 from __future__ import annotations
 
