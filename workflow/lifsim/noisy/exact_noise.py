@@ -173,17 +173,24 @@ def run_euler(keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in,
     for k, z, _, _ in step_draws(keys, n_steps, ()):
         drive = mu + R_in * stimulus.value(components, k * dt) if components else mu
         V1 = V + a * (drive - V) + noise_scale * z
-        free = held == 0
-        V = np.where(free, V1, V_reset)
-        held = np.where(free, 0, held - 1)
-        spike = free & (V >= theta)
-        if spike.any():
-            i = np.flatnonzero(spike)
-            who.append(i)
-            when.append(np.full(i.size, (k + 1) * dt))
-            V[i] = V_reset[i]
-            held[i] = ref_steps[i]
+        V, held = grid_threshold(V1, held, theta, V_reset, ref_steps, (k + 1) * dt, who, when)
     return concat(who, when)
+
+
+def grid_threshold(V1, held, theta, V_reset, ref_steps, t_end: float, who: list, when: list):
+    """Euler-Maruyama's end of a step: refractory neurons held at V_reset, the threshold tested on the grid,
+    spikes (at t_end) appended to ``who``/``when``; returns the new (V, held)."""
+    free = held == 0
+    V = np.where(free, V1, V_reset)
+    held = np.where(free, 0, held - 1)
+    spike = free & (V >= theta)
+    if spike.any():
+        i = np.flatnonzero(spike)
+        who.append(i)
+        when.append(np.full(i.size, t_end))
+        V[i] = V_reset[i]
+        held[i] = ref_steps[i]
+    return V, held
 
 
 def concat(who, when):

@@ -26,7 +26,7 @@ import numpy as np
 
 from .. import noise, philox_block
 from . import SLOT_CURRENT, SLOT_CURRENT_SPLIT, SLOT_CURRENT_START
-from .exact_noise import concat, random_blocks
+from .exact_noise import concat, grid_threshold, random_blocks
 from .ou_transition import hermite_crossing, joint_coefficients, step
 
 
@@ -107,14 +107,5 @@ def run_euler(keys, V, I, neuron, n_steps, dt):
     for k, draws in random_blocks(keys, n_steps, (SLOT_CURRENT,), ()):
         V1 = V + a * (mu + R_in * I - V)
         I = I - decay * I + kick * draws[SLOT_CURRENT][0]
-        free = held == 0
-        V = np.where(free, V1, V_reset)
-        held = np.where(free, 0, held - 1)
-        spike = free & (V >= theta)
-        if spike.any():
-            i = np.flatnonzero(spike)
-            who.append(i)
-            when.append(np.full(i.size, (k + 1) * dt))
-            V[i] = V_reset[i]
-            held[i] = ref_steps[i]
+        V, held = grid_threshold(V1, held, theta, V_reset, ref_steps, (k + 1) * dt, who, when)
     return (*concat(who, when), V, I)
