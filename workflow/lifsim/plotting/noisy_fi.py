@@ -4,6 +4,8 @@ from __future__ import annotations
 from ..analysis.noisy_fi import integrators, noise_points, theory_name
 from .style import new_figure
 
+DENSE = 200   # currents above which the rates are drawn as lines with a band instead of dots with error bars
+
 
 def plot_noisy_fi(ds, an, options) -> dict:
     fig, axes = new_figure(options["width"], options["width"] * 0.42, 1, 2)
@@ -11,24 +13,31 @@ def plot_noisy_fi(ds, an, options) -> dict:
     colors = ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"]
     integrator, other = integrators(an)
     name = theory_name(an)
+    dense = an.sizes["I_e"] > DENSE
     theory = "Siegert" if name == "rate_siegert" else "Fourcaud-Brunel"
     for i, (label, sel) in enumerate(noise_points(an)):
         c = colors[i % len(colors)]
         current = an["I_e"].values
-        ax_rate.plot(current, an[name].sel(sel), "-", color=c, lw=1, label=f"{theory}, {label}")
+        ax_rate.plot(current, an[name].sel(sel), "-", color=c, lw=1.4 if dense else 1, zorder=3 if dense else None,
+                     label=f"{theory}, {label}")
         rate = an["rate"].sel(estimator="isi", **sel)
-        se = an["rate_se"].sel(estimator="isi", **sel)
-        ax_rate.errorbar(current, rate, yerr=se.fillna(0), fmt="o", ms=3, color=c, capsize=2)
+        se = an["rate_se"].sel(estimator="isi", **sel).fillna(0)
+        if dense:   # a dense sweep: a line with a band of +- SE (markers and error bars would hide it, slowly)
+            ax_rate.fill_between(current, rate - se, rate + se, color=c, alpha=0.15, lw=0)
+            ax_rate.plot(current, rate, "-", lw=0.5, color=c, alpha=0.4)
+        else:
+            ax_rate.errorbar(current, rate, yerr=se, fmt="o", ms=3, color=c, capsize=2)
         if other:
-            ax_rate.plot(current, an["rate_compare"].sel(estimator="isi", **sel), "x", ms=4, color=c)
-        ax_cv.plot(current, an["cv_isi"].sel(sel), "o-", ms=3, color=c, label=label.split("= ", 1)[1]
-                   if len(sel) == 1 else label)
+            ax_rate.plot(current, an["rate_compare"].sel(estimator="isi", **sel), ":" if dense else "x", ms=4, color=c)
+        ax_cv.plot(current, an["cv_isi"].sel(sel), "-" if dense else "o-", ms=3, color=c,
+                   label=label.split("= ", 1)[1] if len(sel) == 1 else label)
     ax_rate.set_xlabel("I_e (nA)")
     ax_rate.set_ylabel("rate (Hz)")
-    ax_rate.set_title(f"1 / mean ISI ({integrator}: dots +- SE"
-                      + (f"; {other}: x" if other else "") + ")", fontsize=8)
-    ax_rate.legend(fontsize=6)
+    ax_rate.set_title(f"1 / mean ISI ({integrator}: " + ("line, band +- SE" if dense else "dots +- SE")
+                      + (f"; {other}: " + ("dotted" if dense else "x") if other else "") + ")", fontsize=8)
+    ax_rate.legend(fontsize=6, loc="upper left" if dense else "best")   # "best" is slow over dense data
     ax_cv.set_xlabel("I_e (nA)")
     ax_cv.set_ylabel("CV of the ISIs")
-    ax_cv.legend(fontsize=6, title="sigma" if "sigma" in an.dims else "OU current", title_fontsize=6)
+    ax_cv.legend(fontsize=6, title="sigma" if "sigma" in an.dims else "OU current", title_fontsize=6,
+                 loc="upper right" if dense else "best")
     return {"": fig}
