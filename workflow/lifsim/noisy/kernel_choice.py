@@ -1,15 +1,13 @@
 """Which white-noise kernel runs a job: NumPy (the reference) or compiled, whichever costs less.
 
-The rule of :func:`lifsim.sim.run.choose_kernel`: the compiled kernel pays its import and cache load
+The rule of :mod:`lifsim.kernel_cost` (as for the deterministic kernels): the compiled kernel pays its import and cache load
 (and its compilation while its numba cache does not exist yet) once per process, NumPy pays Python
 per step; the environment variable ``LIFSIM_KERNEL`` (numpy, numba or auto) overrides the choice.
 Both kernels give the same spikes (see :mod:`lifsim.noisy.exact_noise`), so the choice is speed only.
 """
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 # Cost models (s), measured with benchmarks/noise_throughput.py (one core): NumPy per step and per
 # neuron-step; compiled: import + cache load, and per neuron-step.
@@ -19,22 +17,13 @@ MODULES = {"exact": "lifsim.noisy.exact_noise_numba", "euler": "lifsim.noisy.eul
 COMPILE_COST = {"exact": 8.0, "euler": 4.0}      # s of CPU to compile when no numba cache exists (measured 6.8, 2.9)
 
 
-def compiled_cache_exists(method: str) -> bool:
-    """Whether numba's on-disk cache of the kernel's module exists (noisy/__pycache__/<module>.*.nbi)."""
-    module = MODULES[method].rsplit(".", 1)[1]
-    return any((Path(__file__).parent / "__pycache__").glob(f"{module}.*.nbi"))
-
-
 def choose(method: str, n: int, n_steps: int) -> str:
     """``numpy`` or ``numba`` for ``n`` neurons and ``n_steps`` steps of ``method`` (exact or euler)."""
-    forced = os.environ.get("LIFSIM_KERNEL", "auto")
-    if forced in ("numpy", "numba"):
-        return forced
-    per_step, per_neuron_step = NUMPY_COST[method]
+    from ..kernel_cost import cheaper, compiled_cache_exists
+
     load, compiled = NUMBA_COST[method]
     if MODULES[method] in sys.modules:
         load = 0.0
-    elif not compiled_cache_exists(method):
+    elif not compiled_cache_exists(MODULES[method]):
         load += COMPILE_COST[method]
-    numpy_seconds = n_steps * (per_step + n * per_neuron_step)
-    return "numba" if load + n * n_steps * compiled < numpy_seconds else "numpy"
+    return cheaper(n, n_steps, NUMPY_COST[method], load, compiled)

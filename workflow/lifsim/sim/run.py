@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 import numpy as np
@@ -39,14 +38,6 @@ NUMBA_MODULES = {"euler": "lifsim.sim.euler_numba", "exact": "lifsim.sim.exact_n
 COMPILE_COST = {"euler": 4.0, "exact": 8.0}
 
 
-def compiled_cache_exists(name: str) -> bool:
-    """Whether numba's on-disk cache of the kernel's functions exists (a cold checkout has none)."""
-    from pathlib import Path
-
-    module = NUMBA_MODULES[name].rsplit(".", 1)[1]
-    return any((Path(__file__).parent / "__pycache__").glob(f"{module}.*.nbi"))
-
-
 def choose_kernel(name: str, n: int, n_steps: int) -> str:
     """``numpy`` or ``numba``: the compiled kernel only where it pays for starting Numba and loading its
     cached code (and its compilation, when its cache does not exist yet).
@@ -55,18 +46,14 @@ def choose_kernel(name: str, n: int, n_steps: int) -> str:
     has started or loaded already costs nothing more. The environment variable ``LIFSIM_KERNEL`` (numpy,
     numba or auto) overrides the choice.
     """
-    forced = os.environ.get("LIFSIM_KERNEL", "auto")
+    from ..kernel_cost import cheaper, compiled_cache_exists
+
     if name not in NUMBA_COST:
         return "numpy"
-    if forced in ("numpy", "numba"):
-        return forced
-    per_step, per_neuron_step = NUMPY_COST[name]
-    load = 0.0 if "lifsim.sim.jit" in sys.modules else NUMBA_START
+    start = 0.0 if "lifsim.sim.jit" in sys.modules else NUMBA_START
     if NUMBA_MODULES[name] not in sys.modules:
-        load += NUMBA_LOAD if compiled_cache_exists(name) else COMPILE_COST[name]
-    numpy_seconds = n_steps * (per_step + n * per_neuron_step)
-    numba_seconds = load + n * n_steps * NUMBA_COST[name]
-    return "numba" if numba_seconds < numpy_seconds else "numpy"
+        start += NUMBA_LOAD if compiled_cache_exists(NUMBA_MODULES[name]) else COMPILE_COST[name]
+    return cheaper(n, n_steps, NUMPY_COST[name], start, NUMBA_COST[name])
 
 
 def run_kernel(name: str, kernel: str, batch, params: dict, threads: int | None, progress) -> Result:
