@@ -32,7 +32,7 @@ def one_job(args) -> None:
     from lifsim.planning import load
 
     params = load(args.config)[1][args.experiment].jobs[args.one]
-    inputs = [io.read_dataset(args.reference)] if args.reference else []
+    inputs = [io.read_variables(args.reference)] if args.reference else []
     floor = time.process_time() - start
     kernels = []
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)

@@ -94,14 +94,6 @@ SCIPY_USES = {("simulate", "convergence", "reference"): {"scipy.integrate"},
               ("simulate", "convergence", "noise"): {"scipy.special"},   # the noise case's error against Siegert
               ("analyse", "convergence", None): {"scipy.special"},       # its Euler asymptote beside Siegert
               ("analyse", "noisy_fi_curve", None): {"scipy.special"}}
-# jobs that import a library they do not use, in modules of other work in progress (issue 13): each entry is
-# checked to still hold by the xfail test below, so that it goes once its module is fixed
-KNOWN_EXTRA = {
-    # lifsim.convergence (its simulate stage) imports xarray at the top to build its dataset
-    ("simulate", "convergence"): {"xarray"},
-}
-
-
 # numba itself imports SciPy (numba/__init__.py checks its version) and, the first time it runs a compiled
 # function, scipy.linalg's BLAS (numba/np/arraymath.py checks for BLAS)
 NUMBA_RUNS = "import numba\nnumba.njit(lambda x: x + 1)(1)"
@@ -146,16 +138,7 @@ def test_every_job_imports_only_the_libraries_of_its_stage(tiny_run):
     """No matplotlib outside the figures, neither xarray nor matplotlib in a simulation job, SciPy only in the
     convergence reference, the Siegert rate, and as numba's own import (numba/__init__.py imports it)."""
     extra = extra_imports(tiny_run)
-    unexpected = {key: libs - KNOWN_EXTRA.get(key, set()) for key, libs in extra.items()}
-    assert not {k: v for k, v in unexpected.items() if v}, unexpected
-
-
-@pytest.mark.pipeline
-@pytest.mark.xfail(reason="jobs that still import a library they do not use (KNOWN_EXTRA: modules of other work)",
-                   strict=False)
-def test_the_known_extra_imports_are_gone(tiny_run):
-    extra = extra_imports(tiny_run)
-    assert not {key: extra.get(key, set()) & libs for key, libs in KNOWN_EXTRA.items() if extra.get(key, set()) & libs}
+    assert not {k: v for k, v in extra.items() if v}, extra
 
 
 INPUT_LINE = re.compile(r"^\s+input: (.*)$")

@@ -12,6 +12,7 @@ from lifsim.config import ConfigError, validate_structure
 from lifsim.convergence import measure_dataset, reference_dataset
 from lifsim.convergence_gather import gather
 from lifsim.convergence_noise import measure_noise
+from lifsim.dataset import to_dataset
 from lifsim.kinds.convergence import reference_of
 from lifsim.planning import plan
 
@@ -117,7 +118,7 @@ def test_fitted_order_ignores_errors_at_the_floor():
 def small_study():
     jobs = resolved(small_convergence())["convergence"].jobs
     refs = {name: reference_dataset(p) for name, p in jobs.items() if name.startswith("reference/")}
-    parts = {name: measure_dataset(p, refs.get(reference_of(name))) for name, p in jobs.items()
+    parts = {name: to_dataset(measure_dataset(p, refs.get(reference_of(name)))) for name, p in jobs.items()
              if not name.startswith("reference/")}
     ds = gather(parts, "convergence")
     return ds, analyse_convergence(ds, {})
@@ -185,8 +186,8 @@ def test_noise_case_draws_each_dt_from_its_own_streams():
     params = jobs["exact/noisy_fi_curve"]
     params = {**params, "job": {**params["job"], "batch": {**params["job"]["batch"], "size": 40, "per_point": 20},
                                 "duration": 0.1, "window": [0.0, 0.05]}}
-    both = measure_noise({**params, "dts": [4e-4, 1e-4]})
-    alone = measure_noise({**params, "dts": [4e-4]})
+    both = to_dataset(measure_noise({**params, "dts": [4e-4, 1e-4]}))
+    alone = to_dataset(measure_noise({**params, "dts": [4e-4]}))
     xr.testing.assert_identical(both["noise_rate"].sel(dt=[0.4]), alone["noise_rate"])
     assert not np.allclose(both["noise_rate"].sel(dt=0.4), both["noise_rate"].sel(dt=0.1))
 

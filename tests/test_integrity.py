@@ -89,12 +89,26 @@ def test_a_damaged_file_is_one_error_naming_it_and_the_regenerate_command(tmp_pa
     io.write_dataset(ds, path)
     xr.testing.assert_identical(io.read_dataset(path), ds)
     damage(path, how)
-    for read in (io.read_dataset, io.check_netcdf):
+    for read in (io.read_dataset, io.read_variables, io.check_netcdf):
         with pytest.raises(io.IntegrityError) as info:
             read(path)
         text = str(info.value)
         assert text.startswith(f"damaged file {path} (") and "\n" not in text, text
         assert f"snakemake -c4 --forcerun {path}" in text
+
+
+def test_read_variables_gives_what_read_dataset_gives_for_every_file_of_a_run(tiny_run):
+    """The simulation jobs read their inputs with netCDF4 alone: the same content as xarray reads."""
+    from lifsim.dataset import to_dataset, values
+
+    files = sorted((tiny_run / "results").rglob("*.nc"))
+    for path in files:
+        content = io.read_variables(path)
+        xr.testing.assert_identical(to_dataset(content), io.read_dataset(path))
+    reference = next(p for p in files if "convergence/reference" in str(p))
+    content = io.read_variables(reference)
+    assert values(content, "V").dtype == np.float64 and "time" in content["coords"]
+    assert content["data_vars"]["spike_count"][2]["sample_dimension"] == "spike"
 
 
 def test_writes_fsync_the_file_and_its_folder_before_and_after_the_rename(tmp_path, monkeypatch):

@@ -15,38 +15,40 @@ error per dt:
                 standard error (``lifsim.convergence_noise``)
 
 ``lifsim.convergence_gather`` stacks the measurement jobs into the experiment's dataset, with
-dimensions ``integrator`` and ``dt`` (and ``condition`` for the coupled pair).
+dimensions ``integrator`` and ``dt`` (and ``condition`` for the coupled pair). Jobs return their
+dataset as ``lifsim.dataset.job_variables`` content and read their reference the same way
+(``lifsim.io.read_variables``), so that a simulation job never imports xarray.
 """
 from __future__ import annotations
 
 import numpy as np
-import xarray as xr
 
 from . import provenance
 from .convergence_gather import ERROR_VARIABLES
+from .dataset import make_content, values
 
 
 def _trains(neuron: np.ndarray, time: np.ndarray, n: int) -> list[np.ndarray]:
     return [time[neuron == i] for i in range(n)]
 
 
-def reference_dataset(params: dict) -> xr.Dataset:
+def reference_dataset(params: dict) -> dict:
     """Solve a case with the reference solver: V (mV, float64) on the finest grid and the spike trains."""
     from .reference import solve_reference
     from .sim import from_params
 
     batch = from_params(params["job"])
     res = solve_reference(batch, rtol=params["rtol"], atol=params["atol"])
-    return xr.Dataset({
+    return make_content({
         "V": (("time", "neuron"), res.traces["V"] * 1e3, {"long_name": "membrane potential", "units": "mV"}),
         "spike_time": (("spike",), res.spike_time * 1e3, {"long_name": "spike time", "units": "ms"}),
         "spike_count": (("neuron",), res.spike_counts().astype(np.int32),
                         {"long_name": "number of spikes of each train", "units": "1", "sample_dimension": "spike"}),
-    }, coords={"time": ("time", res.times * 1e3, {"long_name": "time", "units": "ms"}),
-               "neuron": ("neuron", np.arange(batch.n), {"long_name": "neuron index", "units": "1"})},
-        attrs={"title": f"lifsim convergence reference: {params['case']}", "Conventions": "CF-1.10",
-               "solver": "scipy.integrate.solve_ivp, DOP853, threshold events, reset at each event",
-               **provenance.attributes(params)})
+    }, {"time": ("time", res.times * 1e3, {"long_name": "time", "units": "ms"}),
+        "neuron": ("neuron", np.arange(batch.n), {"long_name": "neuron index", "units": "1"})},
+        {"title": f"lifsim convergence reference: {params['case']}", "Conventions": "CF-1.10",
+         "solver": "scipy.integrate.solve_ivp, DOP853, threshold events, reset at each event",
+         **provenance.attributes(params)})
 
 
 def _rate_error(params: dict, result) -> float:
@@ -64,17 +66,19 @@ def _rate_error(params: dict, result) -> float:
     return float(np.max(np.abs(rate[use] - exact[use]) / exact[use])) if use.any() else np.nan
 
 
-def _trace_error(result, ref: xr.Dataset, dt: float) -> float:
-    ref_dt = float(ref["time"][1] - ref["time"][0]) * 1e-3
+def _trace_error(result, ref: dict, dt: float) -> float:
+    time = values(ref, "time")
+    ref_dt = float(time[1] - time[0]) * 1e-3
     stride = int(round(dt / ref_dt))
-    v_ref = ref["V"].values[::stride] * 1e-3
+    v_ref = values(ref, "V")[::stride] * 1e-3
     return float(np.max(np.abs(result.traces["V"] - v_ref))) * 1e3
 
 
-def _spike_time_error(result, ref: xr.Dataset) -> tuple[float, int]:
-    n = ref.sizes["neuron"]
-    ref_neuron = np.repeat(np.arange(n), ref["spike_count"].values)
-    ref_trains = _trains(ref_neuron, ref["spike_time"].values * 1e-3, n)
+def _spike_time_error(result, ref: dict) -> tuple[float, int]:
+    counts = values(ref, "spike_count")
+    n = counts.size
+    ref_neuron = np.repeat(np.arange(n), counts)
+    ref_trains = _trains(ref_neuron, values(ref, "spike_time") * 1e-3, n)
     trains = _trains(result.spike_neuron, result.spike_time, n)
     worst, count_diff = 0.0, 0
     for a, b in zip(trains, ref_trains):
@@ -86,7 +90,7 @@ def _spike_time_error(result, ref: xr.Dataset) -> tuple[float, int]:
     return worst * 1e3, count_diff
 
 
-def measure_dataset(params: dict, reference: xr.Dataset | None) -> xr.Dataset:
+def measure_dataset(params: dict, reference: dict | None) -> dict:
     """Run the job's integrator at every dt and measure its error (one value per dt)."""
     if params["measure"] == "noise_rate":
         from .convergence_noise import measure_noise
@@ -116,15 +120,15 @@ def measure_dataset(params: dict, reference: xr.Dataset | None) -> xr.Dataset:
         data["spike_count_difference"] = (("dt",), np.asarray(count_diff, dtype=np.int32), {
             "long_name": "spike count minus reference spike count (largest in magnitude over the neurons)",
             "units": "1"})
-    return xr.Dataset(data, coords={"dt": ("dt", np.asarray(params["dts"]) * 1e3,
-                                           {"long_name": "integration time step", "units": "ms"})},
-                      attrs={"integrator": params["integrator"], "case": params["case"],
-                             "condition": params["condition"], "measure": params["measure"],
-                             **provenance.attributes(params)})
+    return make_content(data, {"dt": ("dt", np.asarray(params["dts"]) * 1e3,
+                                      {"long_name": "integration time step", "units": "ms"})},
+                        {"integrator": params["integrator"], "case": params["case"], "condition": params["condition"],
+                         "measure": params["measure"], **provenance.attributes(params)})
 
 
-def run_job(params: dict, inputs: list, threads: int | None = None) -> xr.Dataset:
-    """One convergence job (the ``simulate`` stage of the kind): a reference solve or a measurement."""
+def run_job(params: dict, inputs: list, threads: int | None = None) -> dict:
+    """One convergence job (the ``simulate`` stage of the kind): a reference solve or a measurement.
+    ``inputs``: the reference's content, as ``lifsim.io.read_variables`` reads it."""
     if params["integrator"] == "reference":
         return reference_dataset(params)
     return measure_dataset(params, inputs[0] if inputs else None)

@@ -1,13 +1,17 @@
 """The dataset of a convergence study: its measurement jobs stacked along ``integrator`` (and ``condition``).
 
 Kept apart from ``lifsim.convergence`` (which runs the integrators) so that the gather job imports no
-simulation code.
+simulation code; xarray is imported where it is used, so that the measurement jobs, which read
+:data:`ERROR_VARIABLES` here, do not load it.
 """
 from __future__ import annotations
 
-import xarray as xr
+from typing import TYPE_CHECKING
 
 from . import provenance
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 ERROR_VARIABLES = {  # measure -> (variable, long name, units)
     "rate": ("rate_error", "largest relative error of the ISI rate against the analytical rate, over the "
@@ -22,6 +26,8 @@ MEASURES = (*ERROR_VARIABLES, "noise_rate")   # noise_rate: several variables (l
 def gather(parts: dict[str, xr.Dataset], experiment: str) -> xr.Dataset:
     """Stack measurement datasets (``{job name: dataset}``) along ``integrator`` (and ``condition``)."""
     import json
+
+    import xarray as xr
 
     integrators = sorted({ds.attrs["integrator"] for ds in parts.values()}, key=["euler", "exact"].index)
     out = {}

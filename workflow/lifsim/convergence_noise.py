@@ -17,9 +17,9 @@ estimates at different dts are independent, and each is the same whatever other 
 from __future__ import annotations
 
 import numpy as np
-import xarray as xr
 
 from . import provenance
+from .dataset import make_content
 
 
 def stream_at(job: dict, dt: float) -> dict:
@@ -68,7 +68,7 @@ def siegert_rates(job: dict) -> tuple[np.ndarray, np.ndarray]:
     return sigma, np.asarray(siegert_rate(e["mu"], e["sigma"], e["theta"], e["V_reset"], e["tau"], e["t_ref"]))
 
 
-def measure_noise(params: dict) -> xr.Dataset:
+def measure_noise(params: dict) -> dict:
     """One measurement job of the noise case: its integrator at each of its dts."""
     job = params["job"]
     sigma, siegert = siegert_rates(job)
@@ -100,7 +100,6 @@ def measure_noise(params: dict) -> xr.Dataset:
                   "long_name": "white-noise amplitude sigma (Brunel; free-membrane std sigma/sqrt(2))",
                   "units": "mV"}),
               "dt": ("dt", np.asarray(params["dts"]) * 1e3, {"long_name": "integration time step", "units": "ms"})}
-    return xr.Dataset(data, coords=coords,
-                      attrs={"integrator": params["integrator"], "case": params["case"],
-                             "condition": params["condition"], "measure": params["measure"],
-                             **provenance.attributes(params)})
+    return make_content(data, coords, {"integrator": params["integrator"], "case": params["case"],
+                                       "condition": params["condition"], "measure": params["measure"],
+                                       **provenance.attributes(params)})

@@ -168,6 +168,30 @@ def to_dataset(content: dict):
                       coords={k: variable(*v) for k, v in content["coords"].items()}, attrs=content["attrs"])
 
 
+def to_content(ds) -> dict:
+    """:func:`job_variables` content from an ``xr.Dataset`` (what ``lifsim.io.read_variables`` gives for its file)."""
+    def entry(var):
+        return (tuple(var.dims), var.values, dict(var.attrs), dict(var.encoding))
+
+    return {"coords": {k: entry(v) for k, v in ds.coords.items()},
+            "data_vars": {k: entry(v) for k, v in ds.data_vars.items()}, "attrs": dict(ds.attrs)}
+
+
+def make_content(data: dict, coords: dict, attrs: dict) -> dict:
+    """Job content from ``{name: (dims, array, attrs)}`` of variables and of coordinates (no encodings)."""
+    def entry(dims, data, var_attrs):
+        return ((dims,) if isinstance(dims, str) else tuple(dims), np.asarray(data), var_attrs, {})
+
+    return {"coords": {k: entry(*v) for k, v in coords.items()}, "data_vars": {k: entry(*v) for k, v in data.items()},
+            "attrs": attrs}
+
+
+def values(content: dict, name: str) -> np.ndarray:
+    """The array of variable or coordinate ``name`` of job content."""
+    entry = content["data_vars"].get(name) or content["coords"][name]
+    return np.asarray(entry[1])
+
+
 def job_dataset(params: dict, result):
     """The labelled dataset of one simulation job."""
     return to_dataset(job_variables(params, result))

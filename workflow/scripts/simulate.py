@@ -12,7 +12,7 @@ with io.job_log(snakemake.log[0]):  # noqa: F821 - provided by Snakemake
     from lifsim.kinds.base import resolve
 
     params = json.loads(snakemake.params.job)  # noqa: F821
-    inputs = [io.read_dataset(path) for path in snakemake.input.inputs]  # noqa: F821
+    inputs = [io.read_variables(path) for path in snakemake.input.inputs]  # noqa: F821
     run = resolve(snakemake.params.stage)  # noqa: F821 - the kind's simulate stage, e.g. lifsim.jobrun:simulate_job
     content = run(params, inputs, threads=snakemake.threads)  # noqa: F821
     io.write_content(content, snakemake.output.dataset)  # noqa: F821

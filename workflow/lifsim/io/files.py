@@ -118,6 +118,31 @@ def read_dataset(path):
     return ds
 
 
+def read_variables(path) -> dict:
+    """Load a file as ``lifsim.dataset.job_variables`` content, with netCDF4 alone (no xarray import).
+
+    Coordinates are the variables named as their one dimension and those a CF ``coordinates``
+    attribute names; every checksum is checked on the way (a damaged file raises :class:`IntegrityError`).
+    """
+    import netCDF4
+
+    with damage_as_integrity_error(path), netCDF4.Dataset(path) as nc:
+        nc.set_auto_mask(False)
+        attrs = {k: nc.getncattr(k) for k in nc.ncattrs() if k != SCALARS_DIGEST}
+        aux = {name for var in nc.variables.values() for name in str(getattr(var, "coordinates", "")).split()}
+        out = {"coords": {}, "data_vars": {}, "attrs": attrs}
+        for name, var in nc.variables.items():
+            var_attrs = {k: var.getncattr(k) for k in var.ncattrs() if k not in ("coordinates", "_FillValue")}
+            encoding = {"dtype": var.dtype, **({"_FillValue": var._FillValue} if "_FillValue" in var.ncattrs() else {})}
+            data = var[...]
+            if var_attrs.get("dtype") == "bool":             # xarray's way of storing booleans
+                del var_attrs["dtype"]
+                data = data.astype(bool)
+            entry = (tuple(var.dimensions), data, var_attrs, encoding)
+            out["coords" if var.dimensions == (name,) or name in aux else "data_vars"][name] = entry
+    return out
+
+
 def write_text(text: str, path) -> None:
     """Write a text file atomically (UTF-8)."""
     with atomic_path(path) as tmp:

@@ -9,8 +9,9 @@ imports numpy, xarray or matplotlib.
 
 Stage functions and their signatures:
 
-``simulate``  ``fn(params, inputs, threads) -> content``: one job; ``inputs`` are the datasets of the jobs
-              ``job_inputs`` names; ``content`` is an ``xr.Dataset`` or ``lifsim.dataset.job_variables`` output
+``simulate``  ``fn(params, inputs, threads) -> content``: one job; ``inputs`` are the outputs of the jobs
+              ``job_inputs`` names, as ``lifsim.dataset.job_variables`` content (``lifsim.io.read_variables``:
+              no xarray in a simulation job); ``content`` is such content or an ``xr.Dataset``
 ``gather``    ``fn(kind, experiment, {job name: dataset}) -> xr.Dataset``: the experiment's dataset
 ``analyse``   ``fn(dataset, options[, extra]) -> xr.Dataset``; ``extra`` the analysis-only jobs' datasets
 ``summarise`` ``fn(dataset, analysis) -> (numbers, rst text)``
