@@ -10,9 +10,9 @@ run would take long (its cost is per step, so the rate is the same). The peer "d
 compiled kernel's random numbers alone (one Philox call and one Box-Muller per neuron and pair of
 steps): the ceiling of any kernel that uses them. Rates come from CPU time (per core: the machine is shared),
 "numba wall" from wall time (with --threads 2, both cores); the numba import and the first call
-(cache load, or a compile when the cache is cold) are timed apart. On AVX-512 machines numba's
-default keeps to 256-bit vectors; NUMBA_CPU_FEATURES="<host features>,-prefer-256-bit" lets it use
-512-bit ones (same results: no fast-math anywhere).
+(cache load, or a compile when the cache is cold) are timed apart. Numba comes from lifsim.numba_start
+(512-bit vectors where the host has AVX-512 and NUMBA_CPU_NAME / NUMBA_CPU_FEATURES are unset: "vectors"
+in the first line says which).
 """
 from __future__ import annotations
 
@@ -44,9 +44,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     t0 = time.perf_counter()
-    import numba
-
     from lifsim.noisy.exact_noise import simulate_with_info
+    from lifsim.numba_start import numba, wide_vectors
     from lifsim.rng import keys_from_points, neuron_keys
     numba.set_num_threads(args.threads)
     t1 = time.perf_counter()
@@ -62,7 +61,8 @@ def main() -> None:
         simulate_with_info(scheme, warm, -50e-3, 1e-2, 4e-3, -54e-3, -80e-3, 2e-3, 0.001, DT, kernel="numba")
     t2 = time.perf_counter()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; numba import {t1 - t0:.2f} s, "
-          f"first calls (cache load or compile) {t2 - t1:.2f} s; compiled kernel threads {args.threads}")
+          f"first calls (cache load or compile) {t2 - t1:.2f} s; compiled kernel threads {args.threads}; "
+          f"vectors {'512-bit' if wide_vectors() else 'numba default'}")
     print(f"{'N':>7} {'scheme':>6} {'numpy n-s/s':>12} {'numba n-s/s':>12} {'numba/numpy':>11} "
           f"{'numba/draws':>11} {'numba wall':>11} {'spikes':>8} {'same':>5}")
     for n in args.sizes:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
+from .numba_start import numba
 from .portable import log_positive, log_positive_scalar, sqrt_nb
 
 TWO_PI = 2.0 * math.pi

@@ -9,10 +9,12 @@ sincos are :mod:`lifsim.boxmuller`'s arithmetic, not libm's).
 """
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from . import boxmuller
+from .numba_start import numba, start_without_scipy
+
+start_without_scipy()     # the compiled draws: every noise integrator's, the NumPy reference's too
 
 M0, M1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
 W0, W1 = np.uint64(0x9E3779B9), np.uint64(0xBB67AE85)

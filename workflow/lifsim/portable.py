@@ -21,11 +21,10 @@ from __future__ import annotations
 import decimal
 import math
 
-import numba
 import numpy as np
 from llvmlite import ir
-from numba.core import types
-from numba.extending import intrinsic
+
+from .numba_start import intrinsic, numba, types
 
 
 def split_ln2() -> tuple[float, float]:

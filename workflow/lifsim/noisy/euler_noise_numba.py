@@ -10,9 +10,9 @@ without a stimulus the spike trains are identical bit for bit; with one they agr
 """
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from ..numba_start import numba
 from .noise_blocks import pair_normals
 from .stimulus_numba import value
 

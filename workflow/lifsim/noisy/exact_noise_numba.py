@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
 from .. import noise
+from ..numba_start import numba
 from ..philox_block import philox_normal_pair, philox_uniform_pair
 from ..portable import exp_scalar, expm1_scalar, log_scalar
 from . import SLOT_TEST, SLOT_TIME

@@ -11,10 +11,10 @@ The kernels themselves: :mod:`lifsim.noisy.exact_noise_numba` and :mod:`lifsim.n
 """
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from ..boxmuller import normal_pair
+from ..numba_start import numba
 from ..philox_block import philox_words, spare_of_words, uniforms_of_words
 from . import SLOT_V
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
+from ..numba_start import numba
 from ..stimulus import KINDS
 
 STEP, PULSES, RAMP, SINE = (KINDS.index(k) for k in ("step", "pulses", "ramp", "sine"))

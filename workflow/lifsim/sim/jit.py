@@ -1,22 +1,14 @@
-"""Numba as the compiled kernels use it: cached, GIL-free, IEEE arithmetic, started without SciPy, and
-constants that all neurons share passed as numbers.
-
-Numba's first compilation or cache load in a process imports ``numba.np.arraymath``, which probes for a
-BLAS by importing ``scipy.linalg`` (~0.2 s of CPU here, a third of what a job pays to use a compiled
-kernel). The kernels use no linear algebra, so when ``scipy.linalg`` is not imported yet that probe is
-made to fail while Numba initialises its CPU target: Numba then simply leaves ``np.dot`` and ``np.linalg``
-out of nopython mode in this process. (``import numba`` itself imports SciPy's small top-level package.)
-Where ``scipy.linalg`` is imported already (the reference solver), nothing changes.
+"""Numba as the compiled kernels use it: cached, GIL-free, IEEE arithmetic, and constants that all
+neurons share passed as numbers. Numba itself comes from :mod:`lifsim.numba_start` (512-bit vectors
+where the host has AVX-512; started without SciPy's BLAS probe).
 """
 from __future__ import annotations
 
-import sys
-
-import numba
 import numpy as np
-from numba import prange, types  # noqa: F401  (prange: re-exported for the kernels)
-from numba.extending import intrinsic, overload
-from numba.np.arrayobj import populate_array
+
+from ..numba_start import intrinsic, numba, overload, prange, start_without_scipy, types  # noqa: F401  (prange: re-exported)
+
+start_without_scipy()
 
 OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
 
@@ -24,23 +16,6 @@ OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
 def njit(fn=None, **options):
     """``numba.njit`` with :data:`OPTIONS` (options given here override them)."""
     return numba.njit(fn, **{**OPTIONS, **options}) if fn is not None else numba.njit(**{**OPTIONS, **options})
-
-
-def start_without_scipy() -> None:
-    """Initialise Numba's CPU target now, with SciPy's BLAS probe failing if SciPy is not imported yet."""
-    from numba.core.registry import cpu_target
-
-    blocked = "scipy.linalg" not in sys.modules
-    if blocked:
-        sys.modules["scipy.linalg"] = None   # makes ``import scipy.linalg...`` raise ImportError
-    try:
-        cpu_target.target_context.refresh()
-    finally:
-        if blocked and sys.modules.get("scipy.linalg", 0) is None:
-            del sys.modules["scipy.linalg"]
-
-
-start_without_scipy()
 
 
 def at(a, i):
@@ -86,6 +61,8 @@ def borrow(typingctx, a):
     those counts no-ops. The caller keeps the original arrays alive while the borrowed ones are used."""
     if isinstance(a, types.Array):
         def codegen(context, builder, signature, args):
+            from numba.np.arrayobj import populate_array
+
             src = context.make_array(a)(context, builder, value=args[0])
             out = context.make_array(a)(context, builder)
             populate_array(out, data=src.data, shape=src.shape, strides=src.strides, itemsize=src.itemsize,
