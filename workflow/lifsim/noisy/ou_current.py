@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import noise, philox_block
+from .. import philox_block
 from . import SLOT_CURRENT, SLOT_CURRENT_SPLIT, SLOT_CURRENT_START
 from .exact_noise import concat, grid_threshold, random_blocks
-from .ou_transition import hermite_crossing, joint_coefficients, step
+from .ou_transition import current_transition, hermite_crossing, joint_coefficients, step
 
 
 def start_current(keys, std, I0=None):
@@ -71,7 +71,7 @@ def run_exact(keys, V, I, neuron, n_steps, dt):
         if split.any():
             i = np.flatnonzero(split)
             h_pre = np.where(active[i], start[i] - t0, dt)
-            mean, sd = noise.ou_current_transition(I[i], std[i], tau_s[i], h_pre)
+            mean, sd = current_transition(I[i], std[i], tau_s[i], h_pre)
             I[i] = mean + sd * draws[SLOT_CURRENT_SPLIT][0][i]
         z1, z2 = draws[SLOT_CURRENT]
         coef = full
