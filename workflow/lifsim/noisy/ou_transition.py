@@ -63,21 +63,23 @@ def joint_coefficients(tau, R, std, tau_s, h) -> dict:
     d = alpha - beta
     close = np.abs(d) < CLOSE
     long = close & (np.minimum(alpha, beta) > MAX_RATIO)   # the e^-z parts of ex() are below e^-40 there
-    dd = np.where(close, 1.0, d)
-    c = np.where(np.abs(d) > 1.0, alpha * (portable.exp(-beta) - portable.exp(-alpha)) / dd,
-                 alpha * portable.exp(-alpha) * phi(np.where(np.abs(d) > 1.0, 0.0, d)))
-    q = alpha / dd
-    i_uI = q * (ex(2.0 * beta) - ex(alpha + beta))
-    i_uu = q * q * (ex(2.0 * beta) - 2.0 * ex(alpha + beta) + ex(2.0 * alpha))
+    decay_u, decay_I = portable.exp(-alpha), portable.exp(-beta)
+    big = np.abs(d) > 1.0
+    c = np.where(big, alpha * (decay_I - decay_u) / np.where(big, d, 1.0), alpha * decay_u * phi(np.where(big, 0.0, d)))
+    i_uI, i_uu = np.empty_like(alpha), np.empty_like(alpha)
+    far = ~close
+    if far.any():
+        a, b, q = alpha[far], beta[far], alpha[far] / d[far]
+        x2b, xab = ex(2.0 * b), ex(a + b)
+        i_uI[far] = q * (x2b - xab)
+        i_uu[far] = q * q * (x2b - 2.0 * xab + ex(2.0 * a))
     quad = close & ~long
     if quad.any():
-        a, b, dc = alpha[quad], beta[quad], d[quad]
-        sum_uI, sum_uu = np.zeros(a.size), np.zeros(a.size)
-        for s, w in zip(S, W):                      # node by node, in order (as the compiled twin)
-            g = a * s * portable.exp(-a * s) * phi(dc * s)
-            sum_uI = sum_uI + w * g * portable.exp(-b * s)
-            sum_uu = sum_uu + w * g * g
-        i_uI[quad], i_uu[quad] = sum_uI, sum_uu
+        a, b, dc = alpha[quad][:, None], beta[quad][:, None], d[quad][:, None]
+        g = a * S * portable.exp(-a * S) * phi(dc * S)
+        # summed node by node in order (accumulate is sequential; the compiled twin adds in the same order)
+        i_uI[quad] = np.add.accumulate(W * g * portable.exp(-b * S), axis=1)[:, -1]
+        i_uu[quad] = np.add.accumulate(W * g * g, axis=1)[:, -1]
     i_uI[long] = i_uu[long] = alpha[long] / (2.0 * beta[long] * (alpha[long] + beta[long]))
     var_I = std * std * -portable.expm1(-2.0 * beta)
     cov = R * std * std * 2.0 * beta * i_uI
@@ -85,7 +87,7 @@ def joint_coefficients(tau, R, std, tau_s, h) -> dict:
     L_II = np.sqrt(var_I)
     L_uI = np.divide(cov, L_II, out=np.zeros_like(cov), where=L_II > 0)
     L_uu = np.sqrt(np.maximum(var_u - L_uI * L_uI, 0.0))
-    out = {"decay_u": portable.exp(-alpha), "decay_I": portable.exp(-beta), "Rc": R * c,
+    out = {"decay_u": decay_u, "decay_I": decay_I, "Rc": R * c,
            "L_II": L_II, "L_uI": L_uI, "L_uu": L_uu, "var_u": var_u, "cov": cov, "var_I": var_I}
     return {k: v.reshape(shape) for k, v in out.items()}
 
