@@ -37,17 +37,18 @@ NOISE_COORDS = {"sigma": ("voltage", "white-noise amplitude sigma (Brunel; free-
 def run_neurons(params: dict, values: dict, keys, threads=None) -> tuple[np.ndarray, np.ndarray, dict]:
     """(neuron index, spike time, {kernel, threads}) of the job's neurons, white noise or an OU current.
 
-    White noise runs the compiled kernel where it pays (up to ``threads`` threads); the OU current has the
-    NumPy integrator only."""
+    Both noises run the compiled kernel where it pays (up to ``threads`` threads), else the NumPy reference."""
     from ..config.noise import COLOURED, noise_dims
-    from .ou_current import simulate as simulate_ou
 
     n = keys.size
     if noise_dims(params["noise"], params["grid"]) == COLOURED:
+        from .ou_current import simulate_with_info as simulate_ou  # numba: only where a job simulates
+
         e = coloured_neuron(params, values, n)
-        return simulate_ou(params["integrator"], keys, e["mu"], e["tau"], e["R_in"], e["std"], e["tau_s"], e["theta"],
-                           e["V_reset"], e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"])[:2] + (
-                               {"kernel": "numpy", "threads": 1},)
+        index, times, _, _, info = simulate_ou(params["integrator"], keys, e["mu"], e["tau"], e["R_in"], e["std"],
+                                               e["tau_s"], e["theta"], e["V_reset"], e["t_ref"], params["duration"],
+                                               params["dt"], V0=e["V_reset"], threads=threads)
+        return index, times, info
     from .exact_noise import simulate_with_info  # numba: only where a job simulates
 
     e = effective_neuron(params, values, n)
@@ -56,8 +57,8 @@ def run_neurons(params: dict, values: dict, keys, threads=None) -> tuple[np.ndar
 
 
 def simulate_noisy_fi(params: dict, inputs=None, threads=None):
-    """One job: its neurons through ``lifsim.noisy.exact_noise`` (the compiled kernel where it pays, with up to
-    ``threads`` threads) or ``ou_current``; content for ``lifsim.io``."""
+    """One job: its neurons through ``lifsim.noisy.exact_noise`` or ``ou_current`` (the compiled kernel where it
+    pays, with up to ``threads`` threads); content for ``lifsim.io``."""
     from ..config.noise import noise_dims
     from ..config.sweeps import expand
     from .content import content
@@ -112,7 +113,8 @@ def job_attributes(params: dict, info: dict) -> dict:
 
     t0, t1 = params["window"]
     ou = noise_dims(params["noise"], params["grid"]) == COLOURED
-    source = ("an Ornstein-Uhlenbeck current (NumPy reference integrator lifsim.noisy.ou_current)" if ou else
+    source = ("an Ornstein-Uhlenbeck current (lifsim.noisy.ou_current: NumPy reference or its compiled twin, the "
+              "same spikes)" if ou else
               "white noise (lifsim.noisy.exact_noise: NumPy reference or its compiled twin, the same spikes)")
     attrs = {"title": f"lifsim {params['kind']} simulation: {params['experiment']} / {params['condition']}",
              "Conventions": "CF-1.10", "source": "lifsim leaky integrate-and-fire neuron with " + source,

@@ -27,3 +27,10 @@ def choose(method: str, n: int, n_steps: int) -> str:
     elif not compiled_cache_exists(MODULES[method]):
         load += COMPILE_COST[method]
     return cheaper(n, n_steps, NUMPY_COST[method], load, compiled)
+
+# The Ornstein-Uhlenbeck current's kernels (lifsim.noisy.ou_current; compiled: ou_numba_exact, ou_numba), measured
+# with benchmarks/ou_throughput.py (one core, load 2); compiling measured 5.1 s (exact) and 1.8 s (euler)
+NUMPY_COST.update({"ou_exact": (4.3e-4, 1.26e-7), "ou_euler": (9e-6, 1.6e-8)})
+NUMBA_COST.update({"ou_exact": (0.5, 1 / 5.5e7), "ou_euler": (0.5, 1 / 1.05e8)})
+MODULES.update({"ou_exact": "lifsim.noisy.ou_numba_exact", "ou_euler": "lifsim.noisy.ou_numba"})
+COMPILE_COST.update({"ou_exact": 6.0, "ou_euler": 2.5})

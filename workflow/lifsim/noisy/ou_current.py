@@ -19,15 +19,21 @@ refractory period of round(t_ref / dt) steps (as lifsim.noisy.exact_noise's eule
 Random numbers: per neuron from its Philox stream, slots ``SLOT_CURRENT`` (the joint step),
 ``SLOT_CURRENT_SPLIT`` (I up to the end of a refractory period, or over a refractory step) and
 ``SLOT_CURRENT_START`` (the start value), so a neuron's path does not depend on the batch it is run in.
+
+This module is the NumPy reference; :func:`simulate` runs the compiled kernels of
+:mod:`lifsim.noisy.ou_numba` (``euler``, and the driver) and :mod:`lifsim.noisy.ou_numba_exact`
+(``exact``) where they pay (:func:`lifsim.noisy.kernel_choice.choose`). Both give the same spike trains
+and final (V, I) bit for bit: the exp and expm1 whose last bit could differ between NumPy and libm are
+:mod:`lifsim.portable`'s on both sides, and the rest is the same arithmetic in the same order.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .. import noise, philox_block
+from .. import philox_block
 from . import SLOT_CURRENT, SLOT_CURRENT_SPLIT, SLOT_CURRENT_START
 from .exact_noise import concat, grid_threshold, random_blocks
-from .ou_transition import hermite_crossing, joint_coefficients, step
+from .ou_transition import current_transition, hermite_crossing, joint_coefficients, step
 
 
 def start_current(keys, std, I0=None):
@@ -38,8 +44,22 @@ def start_current(keys, std, I0=None):
 
 
 def simulate(method: str, keys, mu, tau, R_in, std, tau_s, theta, V_reset, t_ref, duration: float, dt: float,
-             V0=None, I0=None):
-    """Spikes of N neurons, ``(neuron index, time)`` in order of occurrence, and the final ``(V, I)``."""
+             V0=None, I0=None, kernel: str | None = None, threads: int | None = None):
+    """Spikes of N neurons, ``(neuron index, time)`` in order of occurrence (by step, then neuron), and the
+    final ``(V, I)``.
+
+    ``kernel``: ``numpy`` (this module), ``numba`` (compiled) or None (:func:`lifsim.noisy.kernel_choice.choose`);
+    ``threads`` caps the compiled kernel's threads.
+    """
+    return simulate_with_info(method, keys, mu, tau, R_in, std, tau_s, theta, V_reset, t_ref, duration, dt, V0, I0,
+                              kernel, threads)[:4]
+
+
+def simulate_with_info(method: str, keys, mu, tau, R_in, std, tau_s, theta, V_reset, t_ref, duration: float,
+                       dt: float, V0=None, I0=None, kernel: str | None = None, threads: int | None = None):
+    """:func:`simulate`, and ``{"kernel": ..., "threads": ...}``: what ran."""
+    from .kernel_choice import choose
+
     keys = np.asarray(keys, dtype=np.uint64)
     n = keys.size
     arrays = (mu, tau, R_in, std, tau_s, theta, V_reset, t_ref)
@@ -49,13 +69,16 @@ def simulate(method: str, keys, mu, tau, R_in, std, tau_s, theta, V_reset, t_ref
     I = start_current(keys, std, I0)
     n_steps = int(round(duration / dt))
     neuron = (mu, tau, R_in, std, tau_s, theta, V_reset, t_ref)
-    if method == "exact":
-        if np.any(t_ref < dt):
-            raise ValueError("the exact OU-current scheme needs t_ref >= dt (one spike per step at most)")
-        return run_exact(keys, V, I, neuron, n_steps, dt)
-    if method == "euler":
-        return run_euler(keys, V, I, neuron, n_steps, dt)
-    raise ValueError(f"unknown method {method!r} (expected 'exact' or 'euler')")
+    if method not in ("exact", "euler"):
+        raise ValueError(f"unknown method {method!r} (expected 'exact' or 'euler')")
+    if method == "exact" and np.any(t_ref < dt):
+        raise ValueError("the exact OU-current scheme needs t_ref >= dt (one spike per step at most)")
+    kernel = kernel or choose("ou_" + method, n, n_steps)
+    if kernel == "numba":
+        from .ou_numba import run_compiled
+        return run_compiled(method, keys, V, I, neuron, n_steps, dt, threads)
+    run = run_exact if method == "exact" else run_euler
+    return (*run(keys, V, I, neuron, n_steps, dt), {"kernel": "numpy", "threads": 1})
 
 
 def run_exact(keys, V, I, neuron, n_steps, dt):
@@ -71,7 +94,7 @@ def run_exact(keys, V, I, neuron, n_steps, dt):
         if split.any():
             i = np.flatnonzero(split)
             h_pre = np.where(active[i], start[i] - t0, dt)
-            mean, sd = noise.ou_current_transition(I[i], std[i], tau_s[i], h_pre)
+            mean, sd = current_transition(I[i], std[i], tau_s[i], h_pre)
             I[i] = mean + sd * draws[SLOT_CURRENT_SPLIT][0][i]
         z1, z2 = draws[SLOT_CURRENT]
         coef = full

@@ -22,10 +22,16 @@ the integrals are taken by 32-point Gauss-Legendre quadrature of the smooth inte
 for alpha, beta <= 20), and beyond that by the 1/z parts of ex(z) = 1/z - e^-z/z alone, which combine
 without cancellation: both integrals -> alpha / (2 beta (alpha + beta)) (the e^-z parts are < e^-40).
 Stationary check: var u -> (R std)^2 tau_s / (tau + tau_s).
+
+Every exp and expm1 here is :mod:`lifsim.portable`'s, the quadrature sums its nodes in order and squares
+are written as products, so :mod:`lifsim.noisy.ou_numba_exact` computes the same coefficients, bit for
+bit, for one neuron (the compiled kernel's steps cut by a refractory period's end).
 """
 from __future__ import annotations
 
 import numpy as np
+
+from .. import portable
 
 CLOSE = 0.5          # |alpha - beta| below which the moments come from quadrature
 MAX_RATIO = 20.0     # the quadrature is exact to rounding up to h / tau = 20; beyond, the long-step forms
@@ -37,14 +43,14 @@ def ex(z):
     """(1 - e^-z) / z, 1 at z = 0."""
     z = np.asarray(z, dtype=np.float64)
     safe = np.where(z == 0.0, 1.0, z)
-    return np.where(z == 0.0, 1.0, -np.expm1(-safe) / safe)
+    return np.where(z == 0.0, 1.0, -portable.expm1(-safe) / safe)
 
 
 def phi(z):
     """(e^z - 1) / z, 1 at z = 0."""
     z = np.asarray(z, dtype=np.float64)
     safe = np.where(z == 0.0, 1.0, z)
-    return np.where(z == 0.0, 1.0, np.expm1(safe) / safe)
+    return np.where(z == 0.0, 1.0, portable.expm1(safe) / safe)
 
 
 def joint_coefficients(tau, R, std, tau_s, h) -> dict:
@@ -57,27 +63,39 @@ def joint_coefficients(tau, R, std, tau_s, h) -> dict:
     d = alpha - beta
     close = np.abs(d) < CLOSE
     long = close & (np.minimum(alpha, beta) > MAX_RATIO)   # the e^-z parts of ex() are below e^-40 there
-    dd = np.where(close, 1.0, d)
-    c = np.where(np.abs(d) > 1.0, alpha * (np.exp(-beta) - np.exp(-alpha)) / dd,
-                 alpha * np.exp(-alpha) * phi(np.where(np.abs(d) > 1.0, 0.0, d)))
-    i_uI = alpha / dd * (ex(2 * beta) - ex(alpha + beta))
-    i_uu = (alpha / dd) ** 2 * (ex(2 * beta) - 2 * ex(alpha + beta) + ex(2 * alpha))
+    decay_u, decay_I = portable.exp(-alpha), portable.exp(-beta)
+    big = np.abs(d) > 1.0
+    c = np.where(big, alpha * (decay_I - decay_u) / np.where(big, d, 1.0), alpha * decay_u * phi(np.where(big, 0.0, d)))
+    i_uI, i_uu = np.empty_like(alpha), np.empty_like(alpha)
+    far = ~close
+    if far.any():
+        a, b, q = alpha[far], beta[far], alpha[far] / d[far]
+        x2b, xab = ex(2.0 * b), ex(a + b)
+        i_uI[far] = q * (x2b - xab)
+        i_uu[far] = q * q * (x2b - 2.0 * xab + ex(2.0 * a))
     quad = close & ~long
     if quad.any():
         a, b, dc = alpha[quad][:, None], beta[quad][:, None], d[quad][:, None]
-        g = a * S * np.exp(-a * S) * phi(dc * S)
-        i_uI[quad] = np.sum(W * g * np.exp(-b * S), axis=1)
-        i_uu[quad] = np.sum(W * g * g, axis=1)
+        g = a * S * portable.exp(-a * S) * phi(dc * S)
+        # summed node by node in order (accumulate is sequential; the compiled twin adds in the same order)
+        i_uI[quad] = np.add.accumulate(W * g * portable.exp(-b * S), axis=1)[:, -1]
+        i_uu[quad] = np.add.accumulate(W * g * g, axis=1)[:, -1]
     i_uI[long] = i_uu[long] = alpha[long] / (2.0 * beta[long] * (alpha[long] + beta[long]))
-    var_I = std * std * -np.expm1(-2.0 * beta)
+    var_I = std * std * -portable.expm1(-2.0 * beta)
     cov = R * std * std * 2.0 * beta * i_uI
-    var_u = (R * std) ** 2 * 2.0 * beta * np.maximum(i_uu, 0.0)
+    var_u = (R * std) * (R * std) * 2.0 * beta * np.maximum(i_uu, 0.0)
     L_II = np.sqrt(var_I)
     L_uI = np.divide(cov, L_II, out=np.zeros_like(cov), where=L_II > 0)
     L_uu = np.sqrt(np.maximum(var_u - L_uI * L_uI, 0.0))
-    out = {"decay_u": np.exp(-alpha), "decay_I": np.exp(-beta), "Rc": R * c,
+    out = {"decay_u": decay_u, "decay_I": decay_I, "Rc": R * c,
            "L_II": L_II, "L_uI": L_uI, "L_uu": L_uu, "var_u": var_u, "cov": cov, "var_I": var_I}
     return {k: v.reshape(shape) for k, v in out.items()}
+
+
+def current_transition(I, std, tau_s, h):
+    """Mean and standard deviation of the OU current after h alone (V held): I e^{-h/tau_s},
+    std sqrt(1 - e^{-2h/tau_s}) (lifsim.portable's exp and expm1)."""
+    return I * portable.exp(-h / tau_s), std * np.sqrt(-portable.expm1(-2.0 * h / tau_s))
 
 
 def step(u0, I0, coef: dict, z1, z2):
