@@ -17,10 +17,10 @@ for bit.
 """
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from ..boxmuller import normal_pair
+from ..numba_start import numba
 from ..philox_block import philox_words, uniforms_of_words
 from . import SLOT_CURRENT
 from .noise_blocks import BLOCK, contiguous

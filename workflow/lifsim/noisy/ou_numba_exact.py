@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
 from ..boxmuller import normal_pair
+from ..numba_start import numba
 from ..philox_block import philox_normal_pair, philox_words, uniforms_of_words
 from ..portable import exp_scalar, expm1_scalar
 from . import SLOT_CURRENT, SLOT_CURRENT_SPLIT
