@@ -99,8 +99,9 @@ def noise_jobs_running(relpath: str) -> set[str]:
 
 
 NOTEBOOK = tuple(e for e in EXPERIMENTS if e not in NOISE)
-# the jobs that write or gather lifsim's job datasets (lifsim.dataset): all but the convergence study's
-DATASET_JOBS = set().union(*(sims(e) | downstream(e) for e in NOTEBOOK if e != CONV),
+# the jobs that write, read or gather lifsim's job datasets (lifsim.dataset): the convergence study's jobs too
+# (they build their content with lifsim.dataset.make_content and read their reference with its helpers)
+DATASET_JOBS = set().union(*(sims(e) | downstream(e) for e in NOTEBOOK),
                            *(probes(e) for e in PROBED if e != NF)) | noise_jobs_running("workflow/lifsim/dataset.py")
 
 
