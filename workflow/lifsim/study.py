@@ -59,7 +59,7 @@ class Experiment:
     def job(self, name: str):
         """The dataset of one simulation job (simulated once, then kept)."""
         if name not in self._jobs:
-            from .dataset import to_content   # as a job reads them from their files (lifsim.io.read_variables)
+            from .dataset import to_content  # as a job reads them from their files (lifsim.io.read_variables)
 
             inputs = [to_content(self.job(dep)) for dep in self.plan.inputs.get(name, [])]
             content = self.kind.stage("simulate")(self.jobs[name], inputs, threads=None)

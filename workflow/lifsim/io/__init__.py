@@ -19,5 +19,5 @@ from .logs import IMPORTS_LOG_VARIABLE, WATCHED_LIBRARIES, job_log, log_to, logg
 
 __all__ = ["CHECKSUM", "ENGINE", "IMPORTS_LOG_VARIABLE", "SCALARS_DIGEST", "TRACE_ENCODING", "WATCHED_LIBRARIES",
            "IntegrityError", "atomic_path", "check_netcdf", "job_log", "log_to", "logged_warnings", "read_dataset",
-           "read_variables", "record_imports", "regenerate_command", "save_figure", "write_content", "write_dataset", "write_text",
-           "write_variables"]
+           "read_variables", "record_imports", "regenerate_command", "save_figure", "write_content", "write_dataset",
+           "write_text", "write_variables"]
