@@ -36,6 +36,31 @@ def contiguous(a, n: int, dtype=np.float64) -> np.ndarray:
     return np.ascontiguousarray(np.broadcast_to(np.asarray(a, dtype=dtype), (n,))).copy()
 
 
+def drive_blocks(n: int, n_steps: int, run_blocks) -> tuple[np.ndarray, np.ndarray, int]:
+    """Run ``n`` neurons in blocks of :data:`BLOCK` until every block reached ``n_steps``, doubling the spike
+    buffers whenever one ran out of room: (spike neuron, spike time, number of blocks), spikes by (step, neuron).
+
+    ``run_blocks(starts, ends, k_from, n_steps, sp_neuron, sp_time, sp_step, pos)`` runs a kernel's blocks
+    (the caller binds the kernel's own arguments: dt, its arrays, ...)."""
+    starts = np.arange(0, n, BLOCK, dtype=np.int64)
+    ends = np.minimum(starts + BLOCK, n)
+    k_from = np.zeros(starts.size, dtype=np.int64)
+    cap = 2 * BLOCK + 64
+    buffers = [np.empty((starts.size, cap), dtype=np.int64), np.empty((starts.size, cap)),
+               np.empty((starts.size, cap), dtype=np.int64)]
+    pos = np.zeros((starts.size, 1), dtype=np.int64)
+    while True:
+        run_blocks(starts, ends, k_from, n_steps, *buffers, pos)
+        if (k_from >= n_steps).all():
+            break
+        buffers = [np.concatenate([b, np.empty_like(b)], axis=1) for b in buffers]   # some block ran out of room
+    used = [slice(0, pos[b, 0]) for b in range(starts.size)]
+    neuron, time, step = (np.concatenate([buf[b, used[b]] for b in range(starts.size)]) if starts.size else
+                          np.zeros(0, dtype=buf.dtype) for buf in buffers)
+    order = np.argsort(step, kind="stable")          # blocks hold ascending neurons: (step, neuron) order
+    return neuron[order], time[order], starts.size
+
+
 def run_compiled(method, keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in, components,
                  threads=None):
     """``exact_noise.simulate`` with the compiled kernel: (neuron index, time, {"kernel", "threads"})."""
@@ -49,20 +74,8 @@ def run_compiled(method, keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps
     arrays = kernel.arrays(contiguous(keys, n, np.uint64), contiguous(V, n), *(contiguous(a, n) for a in (
         mu, tau, sigma, theta, V_reset, t_ref, R_in)), dt)
     kinds, times, amps = pack(components, n)
-    starts = np.arange(0, n, BLOCK, dtype=np.int64)
-    ends = np.minimum(starts + BLOCK, n)
-    k_from = np.zeros(starts.size, dtype=np.int64)
-    cap = 2 * BLOCK + 64
-    buffers = [np.empty((starts.size, cap), dtype=np.int64), np.empty((starts.size, cap)),
-               np.empty((starts.size, cap), dtype=np.int64)]
-    pos = np.zeros((starts.size, 1), dtype=np.int64)
-    while True:
-        kernel.run_blocks(starts, ends, k_from, n_steps, dt, arrays, kinds, times, amps, *buffers, pos)
-        if (k_from >= n_steps).all():
-            break
-        buffers = [np.concatenate([b, np.empty_like(b)], axis=1) for b in buffers]   # some block ran out of room
-    used = [slice(0, pos[b, 0]) for b in range(starts.size)]
-    neuron, time, step = (np.concatenate([buf[b, used[b]] for b in range(starts.size)]) if starts.size else
-                          np.zeros(0, dtype=buf.dtype) for buf in buffers)
-    order = np.argsort(step, kind="stable")          # blocks hold ascending neurons: (step, neuron) order
-    return neuron[order], time[order], {"kernel": "numba", "threads": min(numba.get_num_threads(), starts.size)}
+    def run_blocks(starts, ends, k_from, k1, *spikes):
+        kernel.run_blocks(starts, ends, k_from, k1, dt, arrays, kinds, times, amps, *spikes)
+
+    neuron, time, blocks = drive_blocks(n, n_steps, run_blocks)
+    return neuron, time, {"kernel": "numba", "threads": min(numba.get_num_threads(), blocks)}

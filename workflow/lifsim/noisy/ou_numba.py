@@ -23,7 +23,7 @@ from ..boxmuller import normal_pair
 from ..numba_start import numba
 from ..philox_block import philox_words, uniforms_of_words
 from . import SLOT_CURRENT
-from .noise_blocks import BLOCK, contiguous
+from .noise_blocks import contiguous, drive_blocks
 
 COEFFICIENTS = ("decay_u", "decay_I", "Rc", "L_II", "L_uI", "L_uu")
 
@@ -98,22 +98,11 @@ def run_compiled(method, keys, V, I, neuron, n_steps, dt, threads=None):
     if threads:
         numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
     n = keys.size
-    arrays, run_blocks = kernel_arrays(method, keys, V, I, neuron, dt)
-    starts = np.arange(0, n, BLOCK, dtype=np.int64)
-    ends = np.minimum(starts + BLOCK, n)
-    k_from = np.zeros(starts.size, dtype=np.int64)
-    cap = 2 * BLOCK + 64
-    buffers = [np.empty((starts.size, cap), dtype=np.int64), np.empty((starts.size, cap)),
-               np.empty((starts.size, cap), dtype=np.int64)]
-    pos = np.zeros((starts.size, 1), dtype=np.int64)
-    while True:
-        run_blocks(starts, ends, k_from, n_steps, dt, arrays, *buffers, pos)
-        if (k_from >= n_steps).all():
-            break
-        buffers = [np.concatenate([b, np.empty_like(b)], axis=1) for b in buffers]   # some block ran out of room
-    used = [slice(0, pos[b, 0]) for b in range(starts.size)]
-    neuron, time, step = (np.concatenate([buf[b, used[b]] for b in range(starts.size)]) if starts.size else
-                          np.zeros(0, dtype=buf.dtype) for buf in buffers)
-    order = np.argsort(step, kind="stable")          # blocks hold ascending neurons: (step, neuron) order
-    info = {"kernel": "numba", "threads": min(numba.get_num_threads(), max(starts.size, 1))}
-    return neuron[order], time[order], arrays[1], arrays[2], info
+    arrays, kernel_blocks = kernel_arrays(method, keys, V, I, neuron, dt)
+
+    def run_blocks(starts, ends, k_from, k1, *spikes):
+        kernel_blocks(starts, ends, k_from, k1, dt, arrays, *spikes)
+
+    spike_neuron, spike_time, blocks = drive_blocks(n, n_steps, run_blocks)
+    info = {"kernel": "numba", "threads": min(numba.get_num_threads(), max(blocks, 1))}
+    return spike_neuron, spike_time, arrays[1], arrays[2], info
