@@ -15,6 +15,7 @@ import numpy as np
 from ..numba_start import numba
 from .noise_blocks import pair_normals
 from .stimulus_numba import value
+from .tallies import tally
 
 
 def arrays(keys, V, mu, tau, sigma, theta, V_reset, t_ref, R_in, dt):
@@ -46,8 +47,9 @@ def grid_steps(V, held, mu, a, noise_scale, theta, V_reset, ref_steps, R_in, z, 
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, sp_step, pos):
-    """Steps k0 .. k1 - 1 of neurons lo .. hi - 1; returns the step reached (< k1: the spike buffer is full)."""
+def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, window, sp_neuron, sp_time, sp_step, pos):
+    """Steps k0 .. k1 - 1 of neurons lo .. hi - 1; returns the step reached (< k1: the spike buffer is full).
+    ``record``: spikes into the buffers, else into the tallies (:mod:`lifsim.noisy.tallies`, ``window`` (t0, t1))."""
     keys, V, held, mu, a, noise_scale = arr[0][lo:hi], arr[1][lo:hi], arr[2][lo:hi], arr[3][lo:hi], arr[4][lo:hi], \
         arr[5][lo:hi]
     theta, V_reset, ref_steps, R_in = arr[6][lo:hi], arr[7][lo:hi], arr[8][lo:hi], arr[9][lo:hi]
@@ -55,7 +57,7 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, s
     current, flag = arr[14][lo:hi], arr[15][lo:hi]
     has_stim = kinds.size > 0
     for k in range(k0, k1):
-        if sp_neuron.size - pos[0] < hi - lo:
+        if record and sp_neuron.size - pos[0] < hi - lo:
             return k
         if k % 2 == 0 or k == k0:
             pair_normals(keys, k // 2, z_even, z_odd, s_even, s_odd)
@@ -66,15 +68,18 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, s
                       current, has_stim, flag):
             t = (k + 1) * dt
             for i in range(hi - lo):
-                if flag[i]:
+                if flag[i] and record:
                     sp_neuron[pos[0]], sp_time[pos[0]], sp_step[pos[0]] = lo + i, t, k
                     pos[0] += 1
+                elif flag[i]:
+                    tally(tallies, lo + i, t, window[0], window[1])
     return k1
 
 
 @numba.njit(cache=True, parallel=True, error_model="numpy")
-def run_blocks(starts, ends, k_from, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, sp_step, pos):
+def run_blocks(starts, ends, k_from, k1, dt, arr, kinds, times, amps, record, tallies, window, sp_neuron, sp_time,
+               sp_step, pos):
     for b in numba.prange(starts.size):
         if k_from[b] < k1:
-            k_from[b] = run_block(starts[b], ends[b], k_from[b], k1, dt, arr, kinds, times, amps, sp_neuron[b],
-                                  sp_time[b], sp_step[b], pos[b])
+            k_from[b] = run_block(starts[b], ends[b], k_from[b], k1, dt, arr, kinds, times, amps, record, tallies,
+                                  window, sp_neuron[b], sp_time[b], sp_step[b], pos[b])

@@ -95,6 +95,35 @@ def simulate(method: str, keys, mu, tau, sigma, theta, V_reset, t_ref, duration:
 def simulate_with_info(method: str, keys, mu, tau, sigma, theta, V_reset, t_ref, duration: float, dt: float,
                        R_in=0.0, components=(), V0=None, kernel: str | None = None, threads: int | None = None):
     """:func:`simulate`, and ``{"kernel": ..., "threads": ...}``: what ran."""
+    kernel, args = prepare(method, keys, mu, tau, sigma, theta, V_reset, t_ref, duration, dt, R_in, components, V0,
+                           kernel)
+    if kernel == "numba":
+        from .noise_blocks import run_compiled
+        return run_compiled(method, *args, threads=threads)
+    run = run_exact if method == "exact" else run_euler
+    return (*run(*args), {"kernel": "numpy", "threads": 1})
+
+
+def simulate_sums(method: str, keys, mu, tau, sigma, theta, V_reset, t_ref, duration: float, dt: float, window,
+                  R_in=0.0, components=(), V0=None, kernel: str | None = None, threads: int | None = None):
+    """:func:`simulate`'s spikes made into :func:`lifsim.noisy.points.interval_sums` of ``window`` (t0, t1), without
+    ``order``, and ``{"kernel", "threads"}``. The compiled kernel tallies them as they occur (no spikes kept:
+    :mod:`lifsim.noisy.tallies`); the same numbers, bit for bit."""
+    kernel, args = prepare(method, keys, mu, tau, sigma, theta, V_reset, t_ref, duration, dt, R_in, components, V0,
+                           kernel)
+    if kernel == "numba":
+        from .noise_blocks import tally_compiled
+        return tally_compiled(method, *args, window, threads=threads)
+    from .points import interval_sums
+
+    index, times = (run_exact if method == "exact" else run_euler)(*args)
+    sums = interval_sums(index, times, args[0].size, *window)
+    del sums["order"]
+    return sums, {"kernel": "numpy", "threads": 1}
+
+
+def prepare(method, keys, mu, tau, sigma, theta, V_reset, t_ref, duration, dt, R_in, components, V0, kernel):
+    """The kernel to run (``kernel`` or :func:`lifsim.noisy.kernel_choice.choose`'s) and its arguments, checked."""
     from .kernel_choice import choose
 
     keys = np.asarray(keys, dtype=np.uint64)
@@ -108,12 +137,7 @@ def simulate_with_info(method: str, keys, mu, tau, sigma, theta, V_reset, t_ref,
     if method == "exact" and np.any(t_ref < dt):
         raise ValueError("the exact noise scheme needs t_ref >= dt (one spike per step at most)")
     kernel = kernel or choose(method, n, n_steps)
-    args = (keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in, list(components))
-    if kernel == "numba":
-        from .noise_blocks import run_compiled
-        return run_compiled(method, *args, threads=threads)
-    run = run_exact if method == "exact" else run_euler
-    return (*run(*args), {"kernel": "numpy", "threads": 1})
+    return kernel, (keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in, list(components))
 
 
 def run_exact(keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in, components):

@@ -27,6 +27,7 @@ from . import SLOT_TEST, SLOT_TIME
 from .exact_noise import SPARE_VALUES
 from .noise_blocks import pair_normals
 from .stimulus_numba import exp_weighted_integral
+from .tallies import tally
 
 LN2 = math.log(2.0)
 
@@ -138,8 +139,9 @@ def special_step(key, k, dt, v, t_free, mu, tau, sigma, theta, decay, std, var, 
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, sp_step, pos):
+def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, window, sp_neuron, sp_time, sp_step, pos):
     """Steps k0 .. k1 - 1 of neurons lo .. hi - 1; returns the step reached (< k1: the spike buffer is full).
+    ``record``: spikes into the buffers, else into the tallies (:mod:`lifsim.noisy.tallies`, ``window`` (t0, t1)).
 
     The loops are written out here, not called: every call of a function that takes arrays costs atomic
     reference counts per array.
@@ -156,7 +158,7 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, s
     n = hi - lo
     has_stim = kinds.size > 0
     for k in range(k0, k1):
-        if sp_neuron.size - pos[0] < n:
+        if record and sp_neuron.size - pos[0] < n:
             return k
         t0, t1 = k * dt, (k + 1) * dt
         if k % 2 == 0 or k == k0:
@@ -196,8 +198,11 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, s
                 V[i], time = special_step(keys[i], k, dt, V[i], t_free[i], mu[i], tau[i], sigma[i], theta[i],
                                           decay[i], std[i], var[i], z[i], spare[i], c, has_stim)
                 if time == time:
-                    sp_neuron[pos[0]], sp_time[pos[0]], sp_step[pos[0]] = lo + i, time, k
-                    pos[0] += 1
+                    if record:
+                        sp_neuron[pos[0]], sp_time[pos[0]], sp_step[pos[0]] = lo + i, time, k
+                        pos[0] += 1
+                    else:
+                        tally(tallies, lo + i, time, window[0], window[1])
                     V[i] = V_reset[i]
                     t_free[i] = time + t_ref[i]
                     cut_decay[i], cut_std[i], cut_exponent[i] = release_constants(t_free[i], dt, tau[i], sigma[i])
@@ -205,8 +210,9 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, s
 
 
 @numba.njit(cache=True, parallel=True, error_model="numpy")
-def run_blocks(starts, ends, k_from, k1, dt, arr, kinds, times, amps, sp_neuron, sp_time, sp_step, pos):
+def run_blocks(starts, ends, k_from, k1, dt, arr, kinds, times, amps, record, tallies, window, sp_neuron, sp_time,
+               sp_step, pos):
     for b in numba.prange(starts.size):
         if k_from[b] < k1:
-            k_from[b] = run_block(starts[b], ends[b], k_from[b], k1, dt, arr, kinds, times, amps, sp_neuron[b],
-                                  sp_time[b], sp_step[b], pos[b])
+            k_from[b] = run_block(starts[b], ends[b], k_from[b], k1, dt, arr, kinds, times, amps, record, tallies,
+                                  window, sp_neuron[b], sp_time[b], sp_step[b], pos[b])

@@ -56,6 +56,23 @@ def run_neurons(params: dict, values: dict, keys, threads=None) -> tuple[np.ndar
                               e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"], threads=threads)
 
 
+def neuron_sums(params: dict, values: dict, keys, threads=None) -> tuple[dict, dict]:
+    """(``interval_sums`` of the job's window without ``order``, {kernel, threads}), no spike times kept: white
+    noise's compiled kernel tallies its spikes as they occur (the same numbers)."""
+    from ..config.noise import COLOURED, noise_dims
+
+    n = keys.size
+    if noise_dims(params["noise"], params["grid"]) == COLOURED:
+        index, times, info = run_neurons(params, values, keys, threads)
+        return interval_sums(index, times, n, *params["window"]), info
+    from .exact_noise import simulate_sums  # numba: only where a job simulates
+
+    e = effective_neuron(params, values, n)
+    return simulate_sums(params["integrator"], keys, e["mu"], e["tau"], e["sigma"], e["theta"], e["V_reset"],
+                         e["t_ref"], params["duration"], params["dt"], params["window"], V0=e["V_reset"],
+                         threads=threads)
+
+
 def simulate_noisy_fi(params: dict, inputs=None, threads=None):
     """One job: its neurons through ``lifsim.noisy.exact_noise`` or ``ou_current`` (the compiled kernel where it
     pays, with up to ``threads`` threads); content for ``lifsim.io``."""
@@ -65,9 +82,12 @@ def simulate_noisy_fi(params: dict, inputs=None, threads=None):
 
     names, shape, values, keys = point_arrays(params)
     n = keys.size
-    index, times, info = run_neurons(params, values, keys, threads)
-    t0, t1 = params["window"]
-    sums = interval_sums(index, times, n, t0, t1)
+    record = params.get("record_spikes", True)
+    if record:
+        index, times, info = run_neurons(params, values, keys, threads)
+        sums = interval_sums(index, times, n, *params["window"])
+    else:
+        sums, info = neuron_sums(params, values, keys, threads)
     per = params["batch"]["per_point"]
     unswept = tuple(d for d in noise_dims(params["noise"], params["grid"]) if d not in names)
     dims = tuple(names) + unswept + ("trial",)
@@ -92,7 +112,7 @@ def simulate_noisy_fi(params: dict, inputs=None, threads=None):
         "censored": (dims, cube(sums["censored"]).astype(np.int32),
                      {"long_name": "spikes in the window whose next spike falls after the run", "units": "1"}),
     }
-    if params.get("record_spikes", True):
+    if record:
         data["spike_count"] = (dims, cube(np.bincount(index, minlength=n)).astype(np.int32),
                                {"long_name": "number of spikes of each train", "units": "1",
                                 "sample_dimension": "spike"})

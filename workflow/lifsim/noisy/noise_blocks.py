@@ -36,16 +36,17 @@ def contiguous(a, n: int, dtype=np.float64) -> np.ndarray:
     return np.ascontiguousarray(np.broadcast_to(np.asarray(a, dtype=dtype), (n,))).copy()
 
 
-def drive_blocks(n: int, n_steps: int, run_blocks) -> tuple[np.ndarray, np.ndarray, int]:
+def drive_blocks(n: int, n_steps: int, run_blocks, record: bool = True) -> tuple[np.ndarray, np.ndarray, int]:
     """Run ``n`` neurons in blocks of :data:`BLOCK` until every block reached ``n_steps``, doubling the spike
     buffers whenever one ran out of room: (spike neuron, spike time, number of blocks), spikes by (step, neuron).
 
     ``run_blocks(starts, ends, k_from, n_steps, sp_neuron, sp_time, sp_step, pos)`` runs a kernel's blocks
-    (the caller binds the kernel's own arguments: dt, its arrays, ...)."""
+    (the caller binds the kernel's own arguments: dt, its arrays, ...). ``record`` False: the kernel keeps
+    no spikes (it tallies them, :mod:`lifsim.noisy.tallies`): empty buffers, one pass, no spikes returned."""
     starts = np.arange(0, n, BLOCK, dtype=np.int64)
     ends = np.minimum(starts + BLOCK, n)
     k_from = np.zeros(starts.size, dtype=np.int64)
-    cap = 2 * BLOCK + 64
+    cap = 2 * BLOCK + 64 if record else 0
     buffers = [np.empty((starts.size, cap), dtype=np.int64), np.empty((starts.size, cap)),
                np.empty((starts.size, cap), dtype=np.int64)]
     pos = np.zeros((starts.size, 1), dtype=np.int64)
@@ -54,6 +55,8 @@ def drive_blocks(n: int, n_steps: int, run_blocks) -> tuple[np.ndarray, np.ndarr
         if (k_from >= n_steps).all():
             break
         buffers = [np.concatenate([b, np.empty_like(b)], axis=1) for b in buffers]   # some block ran out of room
+    if not record:
+        return np.zeros(0, dtype=np.int64), np.zeros(0), starts.size
     used = [slice(0, pos[b, 0]) for b in range(starts.size)]
     neuron, time, step = (np.concatenate([buf[b, used[b]] for b in range(starts.size)]) if starts.size else
                           np.zeros(0, dtype=buf.dtype) for buf in buffers)
@@ -64,7 +67,22 @@ def drive_blocks(n: int, n_steps: int, run_blocks) -> tuple[np.ndarray, np.ndarr
 def run_compiled(method, keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in, components,
                  threads=None):
     """``exact_noise.simulate`` with the compiled kernel: (neuron index, time, {"kernel", "threads"})."""
-    from . import euler_noise_numba, exact_noise_numba
+    neuron, time, _, info = compiled(method, keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in,
+                                     components, threads, None)
+    return neuron, time, info
+
+
+def tally_compiled(method, keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in, components, window,
+                   threads=None):
+    """:func:`run_compiled` with the spikes tallied (:mod:`lifsim.noisy.tallies`) in ``window`` (t0, t1) instead
+    of returned: (``points.interval_sums``' dict without ``order``, {"kernel", "threads"})."""
+    _, _, sums, info = compiled(method, keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in,
+                                components, threads, window)
+    return sums, info
+
+
+def compiled(method, keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in, components, threads, window):
+    from . import euler_noise_numba, exact_noise_numba, tallies
     from .stimulus_numba import pack
 
     if threads:
@@ -74,8 +92,12 @@ def run_compiled(method, keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps
     arrays = kernel.arrays(contiguous(keys, n, np.uint64), contiguous(V, n), *(contiguous(a, n) for a in (
         mu, tau, sigma, theta, V_reset, t_ref, R_in)), dt)
     kinds, times, amps = pack(components, n)
+    record = window is None
+    counts = tallies.NONE if record else tallies.new(n)
+    bounds = (0.0, 0.0) if record else (float(window[0]), float(window[1]))
     def run_blocks(starts, ends, k_from, k1, *spikes):
-        kernel.run_blocks(starts, ends, k_from, k1, dt, arrays, kinds, times, amps, *spikes)
+        kernel.run_blocks(starts, ends, k_from, k1, dt, arrays, kinds, times, amps, record, counts, bounds, *spikes)
 
-    neuron, time, blocks = drive_blocks(n, n_steps, run_blocks)
-    return neuron, time, {"kernel": "numba", "threads": min(numba.get_num_threads(), blocks)}
+    neuron, time, blocks = drive_blocks(n, n_steps, run_blocks, record)
+    info = {"kernel": "numba", "threads": min(numba.get_num_threads(), blocks)}
+    return neuron, time, None if record else tallies.sums(counts, *bounds), info
