@@ -40,7 +40,7 @@ def arrays(keys, V, mu, tau, sigma, theta, V_reset, t_ref, R_in, dt):
         exponent = -2.0 / var                               # the bridge probability is exp(exponent * ab)
     return (keys, V, np.full(n, -np.inf), mu, tau, sigma, theta, V_reset, t_ref, R_in, decay, std, var, exponent,
             np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.zeros(n + 8, dtype=np.bool_),
-            np.ones(n), np.zeros(n), np.full(n, -np.inf))        # the next cut step's decay, std and exponent
+            np.ones(n), np.zeros(n), np.zeros(n))        # the next cut step's decay, std and bridge variance
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -93,28 +93,26 @@ def cut_constants(h, tau, sigma):
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def release_constants(t_free, dt, tau, sigma):
     """:func:`cut_constants` of the step k with k dt < t_free < (k + 1) dt, in which the refractory period ends
-    (as the reference computes it then: h = (k + 1) dt - t_free), and its bridge exponent -2 / var."""
+    (as the reference computes it then: h = (k + 1) dt - t_free)."""
     k = math.floor(t_free / dt)
     while (k + 1) * dt <= t_free:
         k += 1
     while k > 0 and k * dt >= t_free:
         k -= 1
-    d, s, var = cut_constants((k + 1) * dt - t_free, tau, sigma)
-    return d, s, -2.0 / var
+    return cut_constants((k + 1) * dt - t_free, tau, sigma)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def special_step(key, k, dt, v, t_free, mu, tau, sigma, theta, decay, std, var, z, spare, stim, has_stim):
     """One neuron's step k as the reference does it (a step cut by the refractory period's end, the bridge
     test, the spike time): returns (V at the step's end, spike time or NaN). Scalars only (no array
-    reference counts per call). ``stim``: R_in / tau times the stimulus' weighted integral from the start."""
+    reference counts per call). ``decay``, ``std``, ``var``: the step's constants (of its part after t_free
+    if that is cut: :func:`release_constants`); ``stim``: R_in / tau times the stimulus' weighted integral
+    from the start."""
     t0, t1 = k * dt, (k + 1) * dt
     start = max(t0, t_free)
-    if start > t0:
-        h = t1 - start
-        d, s, var = cut_constants(h, tau, sigma)
-    else:
-        h, d, s = dt, decay, std
+    h = t1 - start if start > t0 else dt
+    d, s = decay, std
     mean = mu + (v - mu) * d
     if has_stim:
         mean = mean + stim
@@ -153,7 +151,7 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
     decay, std, var, exponent = arr[10][lo:hi], arr[11][lo:hi], arr[12][lo:hi], arr[13][lo:hi]
     z_even, z_odd, s_even, s_odd, stim = arr[14][lo:hi], arr[15][lo:hi], arr[16][lo:hi], arr[17][lo:hi], arr[18][lo:hi]
     flag = arr[19][lo:lo + (hi - lo + 7) // 8 * 8]            # padded to whole words
-    cut_decay, cut_std, cut_exponent = arr[20][lo:hi], arr[21][lo:hi], arr[22][lo:hi]
+    cut_decay, cut_std, cut_var = arr[20][lo:hi], arr[21][lo:hi], arr[22][lo:hi]
     words = flag.view(np.uint64)
     n = hi - lo
     has_stim = kinds.size > 0
@@ -173,13 +171,13 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
             tf = t_free[i]
             active = tf < t1                    # else refractory for the whole step
             cut = tf > t0                       # and active: the refractory period ends inside the step
-            m = mu[i] + (v - mu[i]) * (cut_decay[i] if cut else decay[i])
+            m = mu[i] + (v - mu[i]) * decay[i]
             if has_stim:
                 m = m + stim[i]
-            v1 = m + (cut_std[i] if cut else std[i]) * z[i]
+            v1 = m + std[i] * z[i]
             th = theta[i]
-            near = (th - v) * (th - v1) * (cut_exponent[i] if cut else exponent[i]) > log_bound(spare[i])
-            special = active & ((cut & has_stim) | (v1 >= th) | (v >= th) | near)
+            near = (th - v) * (th - v1) * exponent[i] > log_bound(spare[i])
+            special = active & (cut | (v1 >= th) | (v >= th) | near)
             V[i] = v1 if (active & (not special)) else v
             flag[i] = special
             count += special
@@ -195,8 +193,10 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
                 if has_stim:
                     c = R_in[i] / tau[i] * exp_weighted_integral(kinds, times, amps, lo + i, max(t0, t_free[i]), t1,
                                                                   tau[i])
+                cut = t_free[i] > t0
                 V[i], time = special_step(keys[i], k, dt, V[i], t_free[i], mu[i], tau[i], sigma[i], theta[i],
-                                          decay[i], std[i], var[i], z[i], spare[i], c, has_stim)
+                                          cut_decay[i] if cut else decay[i], cut_std[i] if cut else std[i],
+                                          cut_var[i] if cut else var[i], z[i], spare[i], c, has_stim)
                 if time == time:
                     if record:
                         sp_neuron[pos[0]], sp_time[pos[0]], sp_step[pos[0]] = lo + i, time, k
@@ -205,7 +205,7 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
                         tally(tallies, lo + i, time, window[0], window[1])
                     V[i] = V_reset[i]
                     t_free[i] = time + t_ref[i]
-                    cut_decay[i], cut_std[i], cut_exponent[i] = release_constants(t_free[i], dt, tau[i], sigma[i])
+                    cut_decay[i], cut_std[i], cut_var[i] = release_constants(t_free[i], dt, tau[i], sigma[i])
     return k1
 
 
