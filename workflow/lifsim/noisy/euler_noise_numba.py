@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..numba_start import numba
-from .noise_blocks import pair_normals
+from .noise_blocks import pair_draw, pair_normals
 from .stimulus_numba import value
 from .tallies import tally
 
@@ -27,23 +27,15 @@ def arrays(keys, V, mu, tau, sigma, theta, V_reset, t_ref, R_in, dt):
             np.zeros(n, dtype=np.bool_))
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def grid_steps(V, held, mu, a, noise_scale, theta, V_reset, ref_steps, R_in, z, current, has_stim, flag):
-    """One step of every neuron of the block; flags the spikes (returns how many)."""
-    count = 0
-    for i in range(V.size):
-        v = V[i]
-        drive = mu[i] + R_in[i] * current[i] if has_stim else mu[i]
-        v1 = v + a[i] * (drive - v) + noise_scale[i] * z[i]
-        h = held[i]
-        free = h == 0
-        v1 = v1 if free else V_reset[i]
-        spike = free & (v1 >= theta[i])
-        V[i] = V_reset[i] if spike else v1
-        held[i] = ref_steps[i] if spike else (0 if free else h - 1)
-        flag[i] = spike
-        count += spike
-    return count
+@numba.njit(cache=True, nogil=True, inline="always")
+def grid_step(v, held, mu, a, noise_scale, theta, V_reset, ref_steps, R_in, z, current, has_stim):
+    """One neuron's step (branch-free: it vectorises): (V, refractory steps left, spike)."""
+    drive = mu + R_in * current if has_stim else mu
+    v1 = v + a * (drive - v) + noise_scale * z
+    free = held == 0
+    v1 = v1 if free else V_reset
+    spike = free & (v1 >= theta)
+    return (V_reset if spike else v1), (ref_steps if spike else (0 if free else held - 1)), spike
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -59,13 +51,27 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
     for k in range(k0, k1):
         if record and sp_neuron.size - pos[0] < hi - lo:
             return k
-        if k % 2 == 0 or k == k0:
-            pair_normals(keys, k // 2, z_even, z_odd, s_even, s_odd)
         if has_stim:
             for i in range(hi - lo):
                 current[i] = value(kinds, times, amps, lo + i, k * dt)
-        if grid_steps(V, held, mu, a, noise_scale, theta, V_reset, ref_steps, R_in, z_even if k % 2 == 0 else z_odd,
-                      current, has_stim, flag):
+        count = 0
+        if k % 2 == 0:       # draw the pair of steps as the loop goes, keep the odd step's normal
+            counter = np.uint64(k // 2)
+            for i in range(hi - lo):
+                z, z_odd[i], _, _ = pair_draw(keys[i], counter)
+                V[i], held[i], spike = grid_step(V[i], held[i], mu[i], a[i], noise_scale[i], theta[i], V_reset[i],
+                                                 ref_steps[i], R_in[i], z, current[i], has_stim)
+                flag[i] = spike
+                count += spike
+        else:
+            if k == k0:      # resumed at an odd step: its normals were not kept
+                pair_normals(keys, k // 2, z_even, z_odd, s_even, s_odd)
+            for i in range(hi - lo):
+                V[i], held[i], spike = grid_step(V[i], held[i], mu[i], a[i], noise_scale[i], theta[i], V_reset[i],
+                                                 ref_steps[i], R_in[i], z_odd[i], current[i], has_stim)
+                flag[i] = spike
+                count += spike
+        if count:
             t = (k + 1) * dt
             for i in range(hi - lo):
                 if flag[i] and record:

@@ -25,7 +25,7 @@ from ..philox_block import philox_normal_pair, philox_uniform_pair
 from ..portable import exp_scalar, expm1_scalar, log_scalar
 from . import SLOT_TEST, SLOT_TIME
 from .exact_noise import SPARE_VALUES
-from .noise_blocks import pair_normals
+from .noise_blocks import pair_draw, pair_normals
 from .stimulus_numba import exp_weighted_integral
 from .tallies import tally
 
@@ -48,6 +48,22 @@ def log_bound(s):
     """A lower bound of log(s / 2048) for the spare bits s (0 .. 2047): (floor(log2 s) - 11) ln 2 - 1e-9."""
     e = np.int64(np.float64(s).view(np.uint64) >> np.uint64(52)) - 1023 - 11
     return np.float64(e) * LN2 - 1e-9
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def far_step(v, tf, t0, t1, mu, decay, std, theta, exponent, z, spare, stim, has_stim):
+    """One neuron's step t0 .. t1 if it is far from threshold and free all through (branch-free: it vectorises):
+    (V at the step's end, False), or (v, True) where the step needs :func:`special_step`; (v, False) while
+    refractory for the whole step."""
+    active = tf < t1                    # else refractory for the whole step
+    cut = tf > t0                       # and active: the refractory period ends inside the step
+    m = mu + (v - mu) * decay
+    if has_stim:
+        m = m + stim
+    v1 = m + std * z
+    near = (theta - v) * (theta - v1) * exponent > log_bound(spare)
+    special = active & (cut | (v1 >= theta) | (v >= theta) | near)
+    return (v1 if (active & (not special)) else v), special
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -159,28 +175,28 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
         if record and sp_neuron.size - pos[0] < n:
             return k
         t0, t1 = k * dt, (k + 1) * dt
-        if k % 2 == 0 or k == k0:
-            pair_normals(keys, k // 2, z_even, z_odd, s_even, s_odd)
-        z, spare = (z_even, s_even) if k % 2 == 0 else (z_odd, s_odd)
         if has_stim:
             for i in range(n):
                 stim[i] = R_in[i] / tau[i] * exp_weighted_integral(kinds, times, amps, lo + i, t0, t1, tau[i])
         count = 0
-        for i in range(n):       # steps far from threshold, branch-free (vectorises); flags the rest
-            v = V[i]
-            tf = t_free[i]
-            active = tf < t1                    # else refractory for the whole step
-            cut = tf > t0                       # and active: the refractory period ends inside the step
-            m = mu[i] + (v - mu[i]) * decay[i]
-            if has_stim:
-                m = m + stim[i]
-            v1 = m + std[i] * z[i]
-            th = theta[i]
-            near = (th - v) * (th - v1) * exponent[i] > log_bound(spare[i])
-            special = active & (cut | (v1 >= th) | (v >= th) | near)
-            V[i] = v1 if (active & (not special)) else v
-            flag[i] = special
-            count += special
+        if k % 2 == 0:       # draw the pair of steps as the loop goes, keep the odd step's (and, for the flagged
+            counter = np.uint64(k // 2)                                  # neurons, the even step's) numbers
+            for i in range(n):
+                ze, zo, se, so = pair_draw(keys[i], counter)
+                z_even[i], z_odd[i], s_even[i], s_odd[i] = ze, zo, se, so
+                V[i], special = far_step(V[i], t_free[i], t0, t1, mu[i], decay[i], std[i], theta[i], exponent[i],
+                                         ze, se, stim[i], has_stim)
+                flag[i] = special
+                count += special
+        else:
+            if k == k0:      # resumed at an odd step: its numbers were not kept
+                pair_normals(keys, k // 2, z_even, z_odd, s_even, s_odd)
+            for i in range(n):
+                V[i], special = far_step(V[i], t_free[i], t0, t1, mu[i], decay[i], std[i], theta[i], exponent[i],
+                                         z_odd[i], s_odd[i], stim[i], has_stim)
+                flag[i] = special
+                count += special
+        z, spare = (z_even, s_even) if k % 2 == 0 else (z_odd, s_odd)
         if count == 0:
             continue
         for word in range(words.size):       # the flagged neurons, eight flags at a time

@@ -21,15 +21,23 @@ from . import SLOT_V
 BLOCK = 1024
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def pair_draw(key, counter):
+    """One key's increments and spare bits of steps 2m and 2m + 1 (SLOT_V at ``counter`` m, a uint64):
+    (z_even, z_odd, s_even, s_odd). Inlined: a kernel's step loop draws as it goes (no arrays written and read)."""
+    c0, c1, c2, c3 = philox_words(key, counter, SLOT_V)
+    u, v = uniforms_of_words(c0, c1, c2, c3)
+    z_even, z_odd = normal_pair(u, v)
+    s_even, s_odd = spare_of_words(c1, c3)
+    return z_even, z_odd, s_even, s_odd
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def pair_normals(keys, m, z_even, z_odd, s_even, s_odd):
     """The increments and spare bits of steps 2m and 2m + 1 for each key: SLOT_V at counter m (vectorises)."""
     counter = np.uint64(m)
     for i in range(keys.size):
-        c0, c1, c2, c3 = philox_words(keys[i], counter, SLOT_V)
-        u, v = uniforms_of_words(c0, c1, c2, c3)
-        z_even[i], z_odd[i] = normal_pair(u, v)
-        s_even[i], s_odd[i] = spare_of_words(c1, c3)
+        z_even[i], z_odd[i], s_even[i], s_odd[i] = pair_draw(keys[i], counter)
 
 
 def contiguous(a, n: int, dtype=np.float64) -> np.ndarray:
