@@ -48,6 +48,11 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
     z_even, z_odd, s_even, s_odd = arr[10][lo:hi], arr[11][lo:hi], arr[12][lo:hi], arr[13][lo:hi]
     current, flag = arr[14][lo:hi], arr[15][lo:hi]
     has_stim = kinds.size > 0
+    noisy = False                   # else no step of the block needs a random number: z = 0
+    for i in range(hi - lo):
+        noisy |= noise_scale[i] != 0
+    if not noisy:
+        z_odd[:] = 0.0
     for k in range(k0, k1):
         if record and sp_neuron.size - pos[0] < hi - lo:
             return k
@@ -55,7 +60,7 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
             for i in range(hi - lo):
                 current[i] = value(kinds, times, amps, lo + i, k * dt)
         count = 0
-        if k % 2 == 0:       # draw the pair of steps as the loop goes, keep the odd step's normal
+        if noisy and k % 2 == 0:       # draw the pair of steps as the loop goes, keep the odd step's normal
             counter = np.uint64(k // 2)
             for i in range(hi - lo):
                 z, z_odd[i], _, _ = pair_draw(keys[i], counter)
@@ -64,7 +69,7 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
                 flag[i] = spike
                 count += spike
         else:
-            if k == k0:      # resumed at an odd step: its normals were not kept
+            if noisy and k == k0:      # resumed at an odd step: its normals were not kept
                 pair_normals(keys, k // 2, z_even, z_odd, s_even, s_odd)
             for i in range(hi - lo):
                 V[i], held[i], spike = grid_step(V[i], held[i], mu[i], a[i], noise_scale[i], theta[i], V_reset[i],

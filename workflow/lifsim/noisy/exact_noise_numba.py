@@ -171,6 +171,12 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
     words = flag.view(np.uint64)
     n = hi - lo
     has_stim = kinds.size > 0
+    noisy = False                   # else no step of the block needs a random number: z = s = 0 (std = var = 0)
+    for i in range(n):
+        noisy |= sigma[i] != 0
+    if not noisy:
+        z_odd[:] = 0.0
+        s_odd[:] = 0.0
     for k in range(k0, k1):
         if record and sp_neuron.size - pos[0] < n:
             return k
@@ -179,7 +185,8 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
             for i in range(n):
                 stim[i] = R_in[i] / tau[i] * exp_weighted_integral(kinds, times, amps, lo + i, t0, t1, tau[i])
         count = 0
-        if k % 2 == 0:       # draw the pair of steps as the loop goes, keep the odd step's (and, for the flagged
+        even = noisy and k % 2 == 0
+        if even:             # draw the pair of steps as the loop goes, keep the odd step's (and, for the flagged
             counter = np.uint64(k // 2)                                  # neurons, the even step's) numbers
             for i in range(n):
                 ze, zo, se, so = pair_draw(keys[i], counter)
@@ -189,14 +196,14 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
                 flag[i] = special
                 count += special
         else:
-            if k == k0:      # resumed at an odd step: its numbers were not kept
+            if noisy and k == k0:      # resumed at an odd step: its numbers were not kept
                 pair_normals(keys, k // 2, z_even, z_odd, s_even, s_odd)
             for i in range(n):
                 V[i], special = far_step(V[i], t_free[i], t0, t1, mu[i], decay[i], std[i], theta[i], exponent[i],
                                          z_odd[i], s_odd[i], stim[i], has_stim)
                 flag[i] = special
                 count += special
-        z, spare = (z_even, s_even) if k % 2 == 0 else (z_odd, s_odd)
+        z, spare = (z_even, s_even) if even else (z_odd, s_odd)
         if count == 0:
             continue
         for word in range(words.size):       # the flagged neurons, eight flags at a time

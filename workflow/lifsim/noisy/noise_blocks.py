@@ -44,13 +44,14 @@ def contiguous(a, n: int, dtype=np.float64) -> np.ndarray:
     return np.ascontiguousarray(np.broadcast_to(np.asarray(a, dtype=dtype), (n,))).copy()
 
 
-def drive_blocks(n: int, n_steps: int, run_blocks, record: bool = True) -> tuple[np.ndarray, np.ndarray, int]:
+def drive_blocks(n: int, n_steps: int, run_blocks, record: bool = True, order=None):
     """Run ``n`` neurons in blocks of :data:`BLOCK` until every block reached ``n_steps``, doubling the spike
     buffers whenever one ran out of room: (spike neuron, spike time, number of blocks), spikes by (step, neuron).
 
     ``run_blocks(starts, ends, k_from, n_steps, sp_neuron, sp_time, sp_step, pos)`` runs a kernel's blocks
     (the caller binds the kernel's own arguments: dt, its arrays, ...). ``record`` False: the kernel keeps
-    no spikes (it tallies them, :mod:`lifsim.noisy.tallies`): empty buffers, one pass, no spikes returned."""
+    no spikes (it tallies them, :mod:`lifsim.noisy.tallies`): empty buffers, one pass, no spikes returned.
+    ``order``: the kernel's neuron j is the caller's ``order[j]`` (else the same)."""
     starts = np.arange(0, n, BLOCK, dtype=np.int64)
     ends = np.minimum(starts + BLOCK, n)
     k_from = np.zeros(starts.size, dtype=np.int64)
@@ -68,8 +69,12 @@ def drive_blocks(n: int, n_steps: int, run_blocks, record: bool = True) -> tuple
     used = [slice(0, pos[b, 0]) for b in range(starts.size)]
     neuron, time, step = (np.concatenate([buf[b, used[b]] for b in range(starts.size)]) if starts.size else
                           np.zeros(0, dtype=buf.dtype) for buf in buffers)
-    order = np.argsort(step, kind="stable")          # blocks hold ascending neurons: (step, neuron) order
-    return neuron[order], time[order], starts.size
+    if order is not None:
+        neuron = order[neuron]
+        by = np.lexsort((neuron, step))
+    else:
+        by = np.argsort(step, kind="stable")          # blocks hold ascending neurons: (step, neuron) order
+    return neuron[by], time[by], starts.size
 
 
 def run_compiled(method, keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in, components,
@@ -90,22 +95,39 @@ def tally_compiled(method, keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_ste
 
 
 def compiled(method, keys, V, mu, tau, sigma, theta, V_reset, t_ref, n_steps, dt, R_in, components, threads, window):
+    """The compiled kernel's run: (spike neuron, spike time, tallies' sums or None, info); ``window`` None: spikes.
+
+    Noiseless neurons (sigma = 0) use no random numbers: they run after the others (a stable reordering, undone
+    on the results), so that blocks of them only can skip the draws."""
     from . import euler_noise_numba, exact_noise_numba, tallies
     from .stimulus_numba import pack
 
     if threads:
         numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
     n = keys.size
-    kernel = exact_noise_numba if method == "exact" else euler_noise_numba
-    arrays = kernel.arrays(contiguous(keys, n, np.uint64), contiguous(V, n), *(contiguous(a, n) for a in (
-        mu, tau, sigma, theta, V_reset, t_ref, R_in)), dt)
+    per_neuron = [contiguous(keys, n, np.uint64), *(contiguous(a, n) for a in (V, mu, tau, sigma, theta, V_reset, t_ref,
+                                                                                R_in))]
     kinds, times, amps = pack(components, n)
+    quiet = per_neuron[4] == 0
+    order = np.argsort(quiet, kind="stable") if quiet.any() and not quiet.all() else None
+    if order is not None:
+        per_neuron, amps = [a[order] for a in per_neuron], np.ascontiguousarray(amps[:, :, order])
+    kernel = exact_noise_numba if method == "exact" else euler_noise_numba
+    arrays = kernel.arrays(*per_neuron, dt)
     record = window is None
     counts = tallies.NONE if record else tallies.new(n)
     bounds = (0.0, 0.0) if record else (float(window[0]), float(window[1]))
     def run_blocks(starts, ends, k_from, k1, *spikes):
         kernel.run_blocks(starts, ends, k_from, k1, dt, arrays, kinds, times, amps, record, counts, bounds, *spikes)
 
-    neuron, time, blocks = drive_blocks(n, n_steps, run_blocks, record)
+    neuron, time, blocks = drive_blocks(n, n_steps, run_blocks, record, order)
     info = {"kernel": "numba", "threads": min(numba.get_num_threads(), blocks)}
+    if not record and order is not None:            # back to the caller's neuron order
+        counts = tuple(unpermute(a, order) for a in counts)
     return neuron, time, None if record else tallies.sums(counts, *bounds), info
+
+
+def unpermute(a, order):
+    out = np.empty_like(a)
+    out[order] = a
+    return out
