@@ -12,6 +12,7 @@ from conftest import default_config
 import lifsim
 from lifsim.noisy.exact_noise import simulate, simulate_with_info, trains
 from lifsim.noisy.kernel_choice import MODULES, choose
+from lifsim.noisy.noise_blocks import BLOCK
 from lifsim.rng import keys_from_points, neuron_keys
 
 THETA, V_R, TAU, T_REF, DT, R_IN = -54e-3, -80e-3, 10e-3, 2e-3, 1e-4, 1e8
@@ -44,6 +45,17 @@ def test_compiled_kernel_gives_the_reference_spikes_bit_for_bit(method):
     counts = np.bincount(i_np, minlength=mu.size)
     for s in SIGMAS:            # every sigma, 0 included, fires (the lowest mu's do not)
         assert counts[sigma == s].sum() > 20 and (counts[sigma == s] == 0).any()
+    assert np.array_equal(i_np, i_nb) and np.array_equal(t_np, t_nb)
+
+
+@pytest.mark.parametrize("method", ["exact", "euler"])
+def test_noiseless_neurons_in_blocks_of_their_own_give_the_reference_spikes(method):
+    # the kernel runs sigma = 0 after the other neurons: more of them than a block holds make blocks without draws
+    keys, mu, sigma = batch(5000)
+    assert (sigma == 0).sum() > BLOCK and (sigma > 0).sum() % BLOCK != 0     # noiseless-only and mixed blocks
+    i_np, t_np, _ = run(method, keys, mu, sigma, kernel="numpy")
+    i_nb, t_nb, _ = run(method, keys, mu, sigma, kernel="numba")
+    assert np.bincount(i_np, minlength=mu.size)[sigma == 0].sum() > 500
     assert np.array_equal(i_np, i_nb) and np.array_equal(t_np, t_nb)
 
 
