@@ -143,10 +143,12 @@ def special_step(key, k, dt, v, t_free, mu, tau, sigma, theta, decay, std, var, 
     spike = (v1 >= theta) or not ab > 0
     u_low, u_time = 1.0, 1.0
     if not spike:
-        p = exp_scalar(-2.0 * ab / var)
-        if p > spare / SPARE_VALUES:       # else u_bridge >= s / 2048 >= p: no crossing
-            u_low, u_time = philox_uniform_pair(key, np.uint64(k), SLOT_TEST)
-            spike = (spare + u_low) / SPARE_VALUES < p
+        x = -2.0 * ab / var
+        if x > log_bound(spare):           # else p = e^x < s / 2048 (most cut steps): no exp needed
+            p = exp_scalar(x)
+            if p > spare / SPARE_VALUES:       # else u_bridge >= s / 2048 >= p: no crossing
+                u_low, u_time = philox_uniform_pair(key, np.uint64(k), SLOT_TEST)
+                spike = (spare + u_low) / SPARE_VALUES < p
     if not spike:
         return v1, np.nan
     if sigma > 0:
