@@ -1,12 +1,13 @@
 """The ``euler`` white-noise scheme compiled (numba): the reference :func:`lifsim.noisy.exact_noise.run_euler`.
 
-Euler-Maruyama with the threshold tested on the grid: per block and step, the step's normals
-(:func:`lifsim.noisy.noise_blocks.pair_normals` at even steps), one branch-free loop over the
-block's neurons (it vectorises), V1 = V + (dt / tau)(mu + R_in I(t_k) - V) + sigma sqrt(dt / tau) z
+Euler-Maruyama with the threshold tested on the grid: per block and step, one branch-free loop over the
+block's neurons (it vectorises; :func:`grid_step`) that, at even steps, draws the pair of steps' normals
+as it goes (:func:`lifsim.noisy.noise_blocks.pair_draw`, the odd step's kept for the next step; none in
+a block of noiseless neurons only), V1 = V + (dt / tau)(mu + R_in I(t_k) - V) + sigma sqrt(dt / tau) z
 with the coefficients the reference computes (NumPy, once), and a pass over the block only at steps
-with spikes to record them at t_{k+1}. The arithmetic is the reference's, operation for operation:
-without a stimulus the spike trains are identical bit for bit; with one they agree to rounding
-(the sine's libm ``sin``).
+with spikes to record them at t_{k+1} (or tally them: :mod:`lifsim.noisy.tallies`). The arithmetic is
+the reference's, operation for operation: without a stimulus the spike trains are identical bit for
+bit; with one they agree to rounding (the sine's libm ``sin``).
 """
 from __future__ import annotations
 

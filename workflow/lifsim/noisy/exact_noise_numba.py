@@ -1,35 +1,38 @@
 """The ``exact`` white-noise scheme compiled (numba): the reference :func:`lifsim.noisy.exact_noise.run_exact`.
 
-Per block of neurons and step: the step's normals (:func:`lifsim.noisy.noise_blocks.pair_normals`
-at even steps), then one branch-free loop over the block (it vectorises) that does every full step
-far from threshold, V1 = mu + (V - mu) e^{-dt/tau} (+ stimulus) + std z, with the per-neuron
-constants of a full step that the reference uses too (:func:`lifsim.noise.step_constants`, computed
-once in NumPy). A neuron takes the scalar path (:func:`special_step`, the reference's arithmetic for
-one neuron) when its refractory period ends inside the step, when V or V1 reaches theta, or when the
-bridge probability p = exp(-2 ab / var) (a, b the distances of V and V1 below theta) may exceed s / 2048,
-s the step's spare bits (:mod:`lifsim.noisy`): below that the bridge test's uniform cannot be below
-p. Only then is the bridge test's uniform drawn, and the crossing time's numbers only at a spike;
-draws are functions of (key, step, slot), so skipping them changes nothing. The functions whose
-last bit could differ between NumPy and libm are :mod:`lifsim.portable`'s on both sides, so without
-a stimulus the spike trains are the reference's bit for bit; with one they agree to rounding.
+Per block of neurons and step, one branch-free loop over the block (it vectorises) that, at even steps,
+draws the pair of steps' numbers as it goes (:func:`lifsim.noisy.noise_blocks.pair_draw`: one Philox
+call and one Box-Muller per neuron, the odd step's kept for the next step) and does every full step far
+from threshold (:func:`far_step`), V1 = mu + (V - mu) e^{-dt/tau} (+ stimulus) + std z, with the
+per-neuron constants of a full step that the reference uses too (:func:`lifsim.noise.step_constants`,
+computed once in NumPy). A neuron takes the scalar path (:mod:`lifsim.noisy.exact_step_numba`, the
+reference's arithmetic for one neuron) when its refractory period ends inside the step (with that part's constants,
+computed at the spike: ``release_constants``), when V or V1 reaches theta, or when the bridge
+probability p = exp(-2 ab / var) (a, b the distances of V and V1 below theta) may exceed s / 2048, s the
+step's spare bits (:mod:`lifsim.noisy`; ``log_bound``): below that the bridge test's uniform cannot
+be below p. Only then is the bridge test's uniform drawn, and the crossing time's numbers only at a
+spike; draws are functions of (key, step, slot), so skipping them changes nothing. A block of noiseless
+neurons only (sigma = 0: std = var = 0, p = 0) draws nothing. The functions whose last bit could differ
+between NumPy and libm are :mod:`lifsim.portable`'s on both sides, so without a stimulus the spike
+trains are the reference's bit for bit; with one they agree to rounding. A spike goes to the block's
+buffer, or, for a job that keeps no spike times, into its neuron's tallies (:mod:`lifsim.noisy.tallies`).
+
+Costs (benchmarks/noise_throughput.py, N = 1e5, one core): ~2.2-2.4e8 neuron-steps/s, of which the draws
+take ~3/4 (alone 3.0-3.3e8/s: Philox, log and sincos about a third each), the steps that take the
+scalar path (~0.7 % of neuron-steps: cut steps, crossings, near-threshold steps) most of the rest; the
+block size (256 .. 2048 neurons) makes no measurable difference: the loop is bound by arithmetic, not by
+memory.
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from .. import noise
 from ..numba_start import numba
-from ..philox_block import philox_normal_pair, philox_uniform_pair
-from ..portable import MANTISSA, ONE_BITS, exp_scalar, expm1_scalar, log_scalar
-from . import SLOT_TEST, SLOT_TIME
-from .exact_noise import SPARE_VALUES
+from .exact_step_numba import log_bound, release_constants, special_step
 from .noise_blocks import pair_draw, pair_normals
 from .stimulus_numba import exp_weighted_integral
 from .tallies import tally
-
-LN2 = math.log(2.0)
 
 
 def arrays(keys, V, mu, tau, sigma, theta, V_reset, t_ref, R_in, dt):
@@ -41,19 +44,6 @@ def arrays(keys, V, mu, tau, sigma, theta, V_reset, t_ref, R_in, dt):
     return (keys, V, np.full(n, -np.inf), mu, tau, sigma, theta, V_reset, t_ref, R_in, decay, std, var, exponent,
             np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.zeros(n + 8, dtype=np.bool_),
             np.ones(n), np.zeros(n), np.zeros(n))        # the next cut step's decay, std and bridge variance
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def log_bound(s):
-    """A lower bound of log(s / 2048) for the spare bits s (0 .. 2047): s = 2^e m with m in [1, 2), and
-    log2 m >= m - 1 (the chord of a concave function), so log(s / 2048) >= (e + m - 1 - 11) ln 2; less 1e-9 for
-    the rounding of this bound and of the test's other side (ab times -2 / var, not -2 ab / var). Within
-    0.06 of log(s / 2048) (max of log2 m - m + 1 is 0.086), so the vector loop flags few steps the bridge
-    test would not draw for. s = 0: -717, below which the reference's exp is 0."""
-    bits = np.float64(s).view(np.uint64)
-    e = np.int64(bits >> np.uint64(52)) - 1023 - 11
-    m = np.uint64((bits & MANTISSA) | ONE_BITS).view(np.float64)
-    return (np.float64(e) + (m - 1.0)) * LN2 - 1e-9
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -70,94 +60,6 @@ def far_step(v, tf, t0, t1, mu, decay, std, theta, exponent, z, spare, stim, has
     near = (theta - v) * (theta - v1) * exponent > log_bound(spare)
     special = active & (cut | (v1 >= theta) | (v >= theta) | near)
     return (v1 if (active & (not special)) else v), special
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def inverse_gaussian(inverse_mean, shape, z, u):
-    """``noise.inverse_gaussian`` of one (z, u)."""
-    y = z * z
-    d = y + math.sqrt(y * y + 4.0 * shape * y * inverse_mean)
-    x = 4.0 * shape * y / (d * d)
-    if u * (1.0 + x * inverse_mean) <= 1.0:
-        return x
-    return 1.0 / (inverse_mean * inverse_mean * x)
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def crossing_time(V0, V1, theta, tau, h, z, u, variance):
-    """``noise.crossing_time`` of one neuron (``variance`` the step's bridge variance)."""
-    a = max(theta - V0, 0.0)
-    if not a > 0:
-        return 0.0
-    D = variance / h
-    s = inverse_gaussian(abs(theta - V1) / max(a * h, 1e-300), a * a / D, z, u)
-    return h if math.isinf(s) else s * h / (h + s)
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def deterministic_offset(V0, V1, theta, tau, h):
-    """``exact_noise.deterministic_offset`` of one neuron (sigma = 0)."""
-    decay = exp_scalar(-h / tau)
-    target = (V1 - V0 * decay) / (1.0 - decay)
-    t = tau * log_scalar((target - V0) / (target - theta))
-    return h if math.isnan(t) else min(max(t, 0.0), h)
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def cut_constants(h, tau, sigma):
-    """``noise.cut_step_constants`` of one neuron: decay, std and bridge variance of a step of length h."""
-    x = h / tau
-    d = exp_scalar(-x)
-    em = expm1_scalar(-2.0 * x)
-    return d, sigma * math.sqrt(-0.5 * em), sigma * sigma * (-em / (2.0 * d))
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def release_constants(t_free, dt, tau, sigma):
-    """:func:`cut_constants` of the step k with k dt < t_free < (k + 1) dt, in which the refractory period ends
-    (as the reference computes it then: h = (k + 1) dt - t_free)."""
-    k = math.floor(t_free / dt)
-    while (k + 1) * dt <= t_free:
-        k += 1
-    while k > 0 and k * dt >= t_free:
-        k -= 1
-    return cut_constants((k + 1) * dt - t_free, tau, sigma)
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def special_step(key, k, dt, v, t_free, mu, tau, sigma, theta, decay, std, var, z, spare, stim, has_stim):
-    """One neuron's step k as the reference does it (a step cut by the refractory period's end, the bridge
-    test, the spike time): returns (V at the step's end, spike time or NaN). Scalars only (no array
-    reference counts per call). ``decay``, ``std``, ``var``: the step's constants (of its part after t_free
-    if that is cut: :func:`release_constants`); ``stim``: R_in / tau times the stimulus' weighted integral
-    from the start."""
-    t0, t1 = k * dt, (k + 1) * dt
-    start = max(t0, t_free)
-    h = t1 - start if start > t0 else dt
-    d, s = decay, std
-    mean = mu + (v - mu) * d
-    if has_stim:
-        mean = mean + stim
-    v1 = mean + s * z
-    ab = max(theta - v, 0.0) * max(theta - v1, 0.0)
-    spike = (v1 >= theta) or not ab > 0
-    u_low, u_time = 1.0, 1.0
-    if not spike:
-        x = -2.0 * ab / var
-        if x > log_bound(spare):           # else p = e^x < s / 2048 (most cut steps): no exp needed
-            p = exp_scalar(x)
-            if p > spare / SPARE_VALUES:       # else u_bridge >= s / 2048 >= p: no crossing
-                u_low, u_time = philox_uniform_pair(key, np.uint64(k), SLOT_TEST)
-                spike = (spare + u_low) / SPARE_VALUES < p
-    if not spike:
-        return v1, np.nan
-    if sigma > 0:
-        if u_low == 1.0:                   # not drawn yet (u_low < 1 always)
-            u_low, u_time = philox_uniform_pair(key, np.uint64(k), SLOT_TEST)
-        offset = crossing_time(v, v1, theta, tau, h, philox_normal_pair(key, np.uint64(k), SLOT_TIME)[0], u_time, var)
-    else:
-        offset = deterministic_offset(v, mean, theta, tau, h)
-    return v1, start + offset
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

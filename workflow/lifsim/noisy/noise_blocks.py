@@ -1,11 +1,14 @@
-"""The compiled white-noise kernels' common parts: the normals of a pair of steps and the block driver.
+"""The compiled white-noise kernels' common parts: the draws of a pair of steps and the block driver.
 
 Neurons are independent, so a batch is cut into fixed blocks of ``BLOCK`` neurons (by index,
 whatever the thread count); each block runs all its steps with its state in cache, and blocks run
 in parallel (numba ``prange``; ``threads`` caps numba's threads). A block records its spikes
 (neuron, time, step) in its own buffer and stops before a step whose spikes might not fit (at most
 one per neuron and step); the driver then doubles the buffers and resumes. Spikes are returned in
-the reference's order (by step, then neuron), so nothing depends on blocks or threads.
+the reference's order (by step, then neuron), so nothing depends on blocks or threads. A job that keeps
+no spike times has the kernel tally them instead (:mod:`lifsim.noisy.tallies`: no buffers, no sort).
+Noiseless neurons (sigma = 0) need no random numbers: :func:`compiled` runs them after the others, so
+that blocks of them only skip the draws (the results are put back in the caller's order).
 
 The kernels themselves: :mod:`lifsim.noisy.exact_noise_numba` and :mod:`lifsim.noisy.euler_noise_numba`.
 """
