@@ -12,9 +12,9 @@ import sys
 # Cost models (s), measured with benchmarks/noise_throughput.py (one core): NumPy per step and per
 # neuron-step; compiled: import + cache load, and per neuron-step.
 NUMPY_COST = {"exact": (1e-4, 8.5e-8), "euler": (7e-6, 1.4e-8)}
-NUMBA_COST = {"exact": (0.3, 1 / 1.9e8), "euler": (0.3, 1 / 2.25e8)}   # 512-bit vectors (lifsim.numba_start)
+NUMBA_COST = {"exact": (0.3, 1 / 2.2e8), "euler": (0.3, 1 / 2.3e8)}   # 512-bit vectors (lifsim.numba_start)
 MODULES = {"exact": "lifsim.noisy.exact_noise_numba", "euler": "lifsim.noisy.euler_noise_numba"}
-COMPILE_COST = {"exact": 8.0, "euler": 4.0}      # s of CPU to compile when no numba cache exists (measured 6.8, 2.9)
+COMPILE_COST = {"exact": 13.0, "euler": 5.5}     # s of CPU to compile when no numba cache exists (measured 13.1, 5.6)
 
 
 def choose(method: str, n: int, n_steps: int) -> str:
