@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..numba_start import numba
-from .noise_blocks import pair_draw, pair_normals
+from .noise_blocks import pair_draw
 from .stimulus_numba import value
 from .tallies import tally
 
@@ -41,7 +41,8 @@ def grid_step(v, held, mu, a, noise_scale, theta, V_reset, ref_steps, R_in, z, c
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, window, sp_neuron, sp_time, sp_step, pos):
-    """Steps k0 .. k1 - 1 of neurons lo .. hi - 1; returns the step reached (< k1: the spike buffer is full).
+    """Steps k0 (even) .. k1 - 1 of neurons lo .. hi - 1; returns the step reached (< k1, even: the spike buffer
+    might not hold the spikes of that step and the next).
     ``record``: spikes into the buffers, else into the tallies (:mod:`lifsim.noisy.tallies`, ``window`` (t0, t1))."""
     keys, V, held, mu, a, noise_scale = arr[0][lo:hi], arr[1][lo:hi], arr[2][lo:hi], arr[3][lo:hi], arr[4][lo:hi], \
         arr[5][lo:hi]
@@ -55,8 +56,8 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
     if not noisy:
         z_odd[:] = 0.0
     for k in range(k0, k1):
-        if record and sp_neuron.size - pos[0] < hi - lo:
-            return k
+        if record and k % 2 == 0 and sp_neuron.size - pos[0] < 2 * (hi - lo):
+            return k        # stops before an even step only: the pair's draws are made there
         if has_stim:
             for i in range(hi - lo):
                 current[i] = value(kinds, times, amps, lo + i, k * dt)
@@ -70,8 +71,6 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
                 flag[i] = spike
                 count += spike
         else:
-            if noisy and k == k0:      # resumed at an odd step: its normals were not kept
-                pair_normals(keys, k // 2, z_even, z_odd, s_even, s_odd)
             for i in range(hi - lo):
                 V[i], held[i], spike = grid_step(V[i], held[i], mu[i], a[i], noise_scale[i], theta[i], V_reset[i],
                                                  ref_steps[i], R_in[i], z_odd[i], current[i], has_stim)

@@ -30,7 +30,7 @@ import numpy as np
 from .. import noise
 from ..numba_start import numba
 from .exact_step_numba import log_bound, release_constants, special_step
-from .noise_blocks import pair_draw, pair_normals
+from .noise_blocks import pair_draw
 from .stimulus_numba import exp_weighted_integral
 from .tallies import tally
 
@@ -64,7 +64,8 @@ def far_step(v, tf, t0, t1, mu, decay, std, theta, exponent, z, spare, stim, has
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, window, sp_neuron, sp_time, sp_step, pos):
-    """Steps k0 .. k1 - 1 of neurons lo .. hi - 1; returns the step reached (< k1: the spike buffer is full).
+    """Steps k0 (even) .. k1 - 1 of neurons lo .. hi - 1; returns the step reached (< k1, even: the spike buffer
+    might not hold the spikes of that step and the next).
     ``record``: spikes into the buffers, else into the tallies (:mod:`lifsim.noisy.tallies`, ``window`` (t0, t1)).
 
     The loops are written out here, not called: every call of a function that takes arrays costs atomic
@@ -88,8 +89,8 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
         z_odd[:] = 0.0
         s_odd[:] = 0.0
     for k in range(k0, k1):
-        if record and sp_neuron.size - pos[0] < n:
-            return k
+        if record and k % 2 == 0 and sp_neuron.size - pos[0] < 2 * n:
+            return k        # stops before an even step only: the pair's draws are made there
         t0, t1 = k * dt, (k + 1) * dt
         if has_stim:
             for i in range(n):
@@ -106,8 +107,6 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
                 flag[i] = special
                 count += special
         else:
-            if noisy and k == k0:      # resumed at an odd step: its numbers were not kept
-                pair_normals(keys, k // 2, z_even, z_odd, s_even, s_odd)
             for i in range(n):
                 V[i], special = far_step(V[i], t_free[i], t0, t1, mu[i], decay[i], std[i], theta[i], exponent[i],
                                          z_odd[i], s_odd[i], stim[i], has_stim)

@@ -14,7 +14,7 @@ import sys
 NUMPY_COST = {"exact": (1e-4, 8.5e-8), "euler": (7e-6, 1.4e-8)}
 NUMBA_COST = {"exact": (0.3, 1 / 2.2e8), "euler": (0.3, 1 / 2.3e8)}   # 512-bit vectors (lifsim.numba_start)
 MODULES = {"exact": "lifsim.noisy.exact_noise_numba", "euler": "lifsim.noisy.euler_noise_numba"}
-COMPILE_COST = {"exact": 13.0, "euler": 5.5}     # s of CPU to compile when no numba cache exists (measured 13.1, 5.6)
+COMPILE_COST = {"exact": 11.0, "euler": 5.0}     # s of CPU to compile when no numba cache exists (measured 10.7, 5.0)
 
 
 def choose(method: str, n: int, n_steps: int) -> str:

@@ -4,7 +4,8 @@ Neurons are independent, so a batch is cut into fixed blocks of ``BLOCK`` neuron
 whatever the thread count); each block runs all its steps with its state in cache, and blocks run
 in parallel (numba ``prange``; ``threads`` caps numba's threads). A block records its spikes
 (neuron, time, step) in its own buffer and stops before a step whose spikes might not fit (at most
-one per neuron and step); the driver then doubles the buffers and resumes. Spikes are returned in
+one per neuron and step; the white-noise kernels stop before even steps only, where they draw a pair of
+steps' numbers: room for two steps); the driver then doubles the buffers and resumes. Spikes are returned in
 the reference's order (by step, then neuron), so nothing depends on blocks or threads. A job that keeps
 no spike times has the kernel tally them instead (:mod:`lifsim.noisy.tallies`: no buffers, no sort).
 Noiseless neurons (sigma = 0) need no random numbers: :func:`compiled` runs them after the others, so
