@@ -24,8 +24,7 @@ def arrays(keys, V, mu, tau, sigma, theta, V_reset, t_ref, R_in, dt):
     n = keys.size
     a, noise_scale = dt / tau, sigma * np.sqrt(dt / tau)
     return (keys, V, np.zeros(n, dtype=np.int64), mu, a, noise_scale, theta, V_reset,
-            np.rint(t_ref / dt).astype(np.int64), R_in, np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n),
-            np.zeros(n, dtype=np.bool_))
+            np.rint(t_ref / dt).astype(np.int64), R_in, np.empty(n), np.empty(n), np.zeros(n, dtype=np.bool_))
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -47,8 +46,7 @@ def run_block(lo, hi, k0, k1, dt, arr, kinds, times, amps, record, tallies, wind
     keys, V, held, mu, a, noise_scale = arr[0][lo:hi], arr[1][lo:hi], arr[2][lo:hi], arr[3][lo:hi], arr[4][lo:hi], \
         arr[5][lo:hi]
     theta, V_reset, ref_steps, R_in = arr[6][lo:hi], arr[7][lo:hi], arr[8][lo:hi], arr[9][lo:hi]
-    z_even, z_odd, s_even, s_odd = arr[10][lo:hi], arr[11][lo:hi], arr[12][lo:hi], arr[13][lo:hi]
-    current, flag = arr[14][lo:hi], arr[15][lo:hi]
+    z_odd, current, flag = arr[10][lo:hi], arr[11][lo:hi], arr[12][lo:hi]
     has_stim = kinds.size > 0
     noisy = False                   # else no step of the block needs a random number: z = 0
     for i in range(hi - lo):

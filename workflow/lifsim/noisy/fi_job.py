@@ -4,7 +4,9 @@ A job's dataset has one dimension per swept parameter (the noise's always, of le
 ``sigma`` for white noise, ``std`` and ``tau`` for an OU current) and ``trial``; per neuron it holds the
 spike count in the window, the sum and the sum of squares of its intervals that start in the window
 (pooled by the analysis: the same as pooling the intervals), their number, the window spikes with no
-successor (``censored``), and every spike time (CF contiguous ragged array) when ``record_spikes``.
+successor (``censored``), and every spike time (CF contiguous ragged array) when ``record_spikes``. Without
+spike times, white noise's compiled kernel tallies these sums as the spikes occur (:mod:`lifsim.noisy.tallies`,
+the same numbers), so no spike is kept or sorted.
 """
 from __future__ import annotations
 
