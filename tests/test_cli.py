@@ -130,6 +130,21 @@ def test_the_time_estimate_grows_with_the_work():
     assert estimate.seconds({"kind": "something else"}) is None and estimate.human_seconds(None) == "?"
 
 
+def test_the_time_estimate_costs_a_job_with_the_kernel_choosers_own_tables():
+    from lifsim import kernel_cost
+    from lifsim.noisy import kernel_choice
+
+    n, duration, dt = 100_000, 1.0, 1e-4            # large: the compiled kernel is the cheaper one
+    steps = duration / dt
+    compiled = kernel_cost.NUMBA_START + kernel_cost.NUMBA_LOAD + n * steps * kernel_cost.NUMBA_COST["exact"]
+    assert estimate.integration_seconds(n, duration, dt, "exact") == pytest.approx(compiled, rel=1e-12)
+    per_step, per_neuron_step = kernel_cost.NUMPY_COST["euler"]      # one neuron, 100 steps: the NumPy loop
+    assert estimate.integration_seconds(1, 0.01, dt, "euler") == pytest.approx(100 * (per_step + per_neuron_step))
+    for method, coloured in (("exact", False), ("ou_exact", True)):
+        load, per = kernel_choice.NUMBA_COST[method]
+        assert estimate.noise_seconds(n, duration, dt, "exact", coloured) == pytest.approx(load + n * steps * per)
+
+
 # ---- show and diff on real pipeline datasets -----------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

@@ -7,10 +7,11 @@ from lifsim import io  # noqa: E402
 
 with io.job_log(snakemake.log[0]):  # noqa: F821 - provided by Snakemake
     from lifsim.summary import summarise
+    from lifsim.summary.json_text import dumps
 
     spec = json.loads(snakemake.params.spec)  # noqa: F821
     ds = io.read_dataset(snakemake.input.dataset)  # noqa: F821
     an = io.read_dataset(snakemake.input.analysis)  # noqa: F821
     numbers, text = summarise(spec["kind"], spec["experiment"], ds, an, stage=spec["stage"])
-    io.write_text(json.dumps(numbers, indent=1, sort_keys=True) + "\n", snakemake.output.json)  # noqa: F821
+    io.write_text(dumps(numbers), snakemake.output.json)  # noqa: F821
     io.write_text(text, snakemake.output.rst)  # noqa: F821

@@ -13,7 +13,8 @@ with erfcx(-u) = e^{u^2} (1 + erf u). The integral is evaluated through
          = 2 e^{y^2} D(y) - F(y)                                  (y > 0),
 where D is Dawson's function and F(x) = integral_0^x erfcx(s) ds is bounded by a
 logarithm and computed by Gauss-Legendre quadrature in w = log(1 + s), where
-the integrand erfcx(s) (1 + s) is smooth and of order one. Nothing overflows:
+the integrand erfcx(s) (1 + s) is smooth and of order one, or (many points) from
+a Chebyshev table of that quadrature (lifsim.analysis.erfcx_integral). Nothing overflows:
 where e^{y_theta^2} would exceed the float range the rate is 0 (below 1e-250 Hz).
 sigma = 0 gives the deterministic rate 1 / (t_ref + tau ln((mu - V_r) / (mu - theta))), 0 for mu <= theta.
 
@@ -32,30 +33,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .erfcx_integral import erfcx_integral
 from .theory import effective_rest, effective_tau, leak_factor
 
-QUAD_NODES = 96
-CHUNK = 1 << 14
+__all__ = ["erfcx_integral", "erfcx_minus_integral", "siegert_rate", "deterministic_rate", "brunel_parameters"]
+
 # e^{y^2} D(y) overflows a double beyond y ~ 26.6; above this the rate is < 1e-250 Hz and set to 0.
 Y_MAX = 24.0
-
-
-def erfcx_integral(x):
-    """F(x) = integral_0^x erfcx(s) ds for x >= 0 (array), accurate to ~1e-14 relative.
-
-    Evaluated in chunks of CHUNK elements (the quadrature holds QUAD_NODES values per element).
-    """
-    from scipy.special import erfcx
-
-    x = np.asarray(x, dtype=np.float64)
-    nodes, weights = np.polynomial.legendre.leggauss(QUAD_NODES)
-    out = np.empty(x.shape)
-    flat, res = x.reshape(-1), out.reshape(-1)
-    for lo in range(0, flat.size, CHUNK):
-        half = 0.5 * np.log1p(flat[lo:lo + CHUNK])[:, None]
-        s = np.expm1(half * (nodes + 1.0))
-        res[lo:lo + CHUNK] = half[:, 0] * np.sum(weights * erfcx(s) * (1.0 + s), axis=-1)
-    return out
 
 
 def erfcx_minus_integral(y):
@@ -79,10 +63,11 @@ def siegert_rate(mu, sigma, theta, V_r, tau, t_ref):
     s = np.where(noisy, sigma, 1.0)
     y_theta, y_r = (theta - mu) / s, (V_r - mu) / s
     reachable = noisy & (y_theta <= Y_MAX)
-    integral = (erfcx_minus_integral(np.where(reachable, y_theta, 0.0))
-                - erfcx_minus_integral(np.where(reachable, y_r, 0.0)))
+    rate = np.zeros(mu.shape)
+    # the integral only where it is needed (a sweep's sigma = 0 points need none of it)
+    integral = erfcx_minus_integral(y_theta[reachable]) - erfcx_minus_integral(y_r[reachable])
     with np.errstate(divide="ignore"):
-        rate = np.where(reachable, 1.0 / (t_ref + tau * np.sqrt(np.pi) * np.where(reachable, integral, 1.0)), 0.0)
+        rate[reachable] = 1.0 / (t_ref[reachable] + tau[reachable] * np.sqrt(np.pi) * integral)
     out = np.where(noisy, rate, deterministic_rate(mu, theta, V_r, tau, t_ref))
     return float(out) if out.ndim == 0 else out
 

@@ -1,20 +1,16 @@
 """Rough size, memory and time of a planned job, from its resolved parameters alone (pure Python, no numpy).
 
 Memory is :func:`lifsim.config.resources.job_mem_mb`, what the job asks a cluster for. Time is a rough CPU
-estimate for planning, not a promise: a simulation job's process start-up (Python, numpy, netCDF4 and
-lifsim: ~0.8 s measured per job, docs/benchmarks.md) plus its integration, costed with the per-step and
-per-neuron-step figures that :func:`lifsim.sim.run.choose_kernel` uses to pick a kernel (NumPy loop: 30 us per
-step + 5 ns per neuron-step; compiled Euler kernel: 0.7 s to load + 2 ns per neuron-step); ``exact`` costs
-about twice Euler's NumPy loop (1-2.5x measured) and the SciPy reference ~0.4 s per neuron-second simulated.
-White-noise jobs (params with ``noise``) are costed with :mod:`lifsim.noisy.kernel_choice`'s figures.
+estimate for planning, not a promise: a job's process start-up (Python, numpy, netCDF4 and lifsim: ~0.2 s of
+CPU per simulation job, measured by process accounting of a default run) plus its integration, costed with the
+very tables the kernel choosers use (the cheaper of the NumPy loop and the compiled kernel, its start included):
+:mod:`lifsim.kernel_cost` for ``euler`` and ``exact``, :mod:`lifsim.noisy.kernel_choice` for white noise and the
+Ornstein-Uhlenbeck current. The SciPy reference costs ~0.4 s per neuron-second simulated plus importing SciPy.
 """
 from __future__ import annotations
 
-STARTUP_S = 0.8
-NUMPY_STEP_S, NUMPY_NEURON_STEP_S = 3e-5, 5e-9
-NUMBA_LOAD_S, NUMBA_NEURON_STEP_S = 0.7, 2e-9
-EXACT_FACTOR = 2.0
-REFERENCE_S_PER_NEURON_SECOND = 0.4
+STARTUP_S = 0.2
+REFERENCE_S_PER_NEURON_SECOND, SCIPY_IMPORT_S = 0.4, 0.6
 
 
 def simulation(params: dict) -> dict | None:
@@ -53,22 +49,25 @@ def memory_mb(params: dict) -> int | None:
 
 
 def integration_seconds(n: int, duration: float, dt: float, integrator: str) -> float:
-    steps = duration / dt
+    """A deterministic simulation (or the SciPy reference): the cheaper of its two kernels, as chosen in a job."""
+    from ..kernel_cost import NUMBA_COST, NUMBA_LOAD, NUMBA_START, NUMPY_COST
+
     if integrator == "reference":
-        return REFERENCE_S_PER_NEURON_SECOND * n * duration
-    numpy_s = steps * (NUMPY_STEP_S + n * NUMPY_NEURON_STEP_S)
-    if integrator == "exact":
-        return EXACT_FACTOR * numpy_s
-    return min(numpy_s, NUMBA_LOAD_S + n * steps * NUMBA_NEURON_STEP_S)
-
-
-def noise_seconds(n: int, duration: float, dt: float, integrator: str) -> float:
-    """A white-noise job (``lifsim.noisy.exact_noise``): the cheaper of its two kernels."""
-    from ..noisy.kernel_choice import NUMBA_COST, NUMPY_COST
-
+        return SCIPY_IMPORT_S + REFERENCE_S_PER_NEURON_SECOND * n * duration
     steps = duration / dt
     per_step, per_neuron_step = NUMPY_COST[integrator]
-    load, compiled = NUMBA_COST[integrator]
+    numpy_s = steps * (per_step + n * per_neuron_step)
+    return min(numpy_s, NUMBA_START + NUMBA_LOAD + n * steps * NUMBA_COST[integrator])
+
+
+def noise_seconds(n: int, duration: float, dt: float, integrator: str, coloured: bool = False) -> float:
+    """A noise job (``lifsim.noisy.exact_noise``, or ``ou_current`` when ``coloured``): the cheaper of its kernels."""
+    from ..noisy.kernel_choice import NUMBA_COST, NUMPY_COST
+
+    method = f"ou_{integrator}" if coloured else integrator
+    steps = duration / dt
+    per_step, per_neuron_step = NUMPY_COST[method]
+    load, compiled = NUMBA_COST[method]
     return min(steps * (per_step + n * per_neuron_step), load + n * steps * compiled)
 
 
@@ -79,7 +78,10 @@ def seconds(params: dict) -> float | None:
         return None
     n, integrator = int(sim["batch"].get("size", 1)), params.get("integrator", sim.get("integrator", "euler"))
     if "noise" in sim and integrator in ("exact", "euler"):
-        return STARTUP_S + noise_seconds(n, sim["duration"], sim["dt"], integrator)
+        from ..config.noise import COLOURED, noise_dims
+
+        coloured = noise_dims(sim["noise"], sim.get("grid") or {}) == COLOURED
+        return STARTUP_S + noise_seconds(n, sim["duration"], sim["dt"], integrator, coloured)
     dts = params.get("dts") or [sim["dt"]]   # a convergence job runs the simulation once per dt
     return STARTUP_S + sum(integration_seconds(n, sim["duration"], dt, integrator) for dt in dts)
 

@@ -1,14 +1,14 @@
 """The only package that touches disk: NetCDF files (atomic, durable, checksummed), their integrity, job logs.
 
-``from lifsim import io`` gives every function of its three modules.
+``from lifsim import io`` gives every function of its modules.
 """
+from .figures import save_figure
 from .files import (
                     ENGINE,
                     TRACE_ENCODING,
                     atomic_path,
                     read_dataset,
                     read_variables,
-                    save_figure,
                     write_content,
                     write_dataset,
                     write_text,

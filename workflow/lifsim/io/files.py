@@ -1,4 +1,4 @@
-"""Files: atomic, durable, checksummed NetCDF writes (see ``integrity``); checked reads; text and figures."""
+"""Files: atomic, durable, checksummed NetCDF writes (see ``integrity``); checked reads; text (figures: ``figures``)."""
 from __future__ import annotations
 
 import contextlib
@@ -147,29 +147,3 @@ def write_text(text: str, path) -> None:
     """Write a text file atomically (UTF-8)."""
     with atomic_path(path) as tmp:
         Path(tmp).write_text(text, encoding="utf-8")
-
-
-def freeze_layout(fig) -> None:
-    """Lay a constrained-layout figure out once and keep that layout for every later save.
-
-    Constrained layout starts from the current positions, so a figure drawn twice can come out
-    slightly different (seen with outside legends and log axes): freezing it at the first save
-    makes every file independent of how often and in which order the figure was saved. (Done
-    here rather than when the figure is made: a figure that is never saved costs no layout.)
-    """
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
-
-    if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
-        fig.draw_without_rendering()
-        fig.set_layout_engine("none")
-
-
-def save_figure(fig, path, dpi: int) -> None:
-    """Save a matplotlib figure atomically, without creation dates (identical runs, identical files)."""
-    freeze_layout(fig)
-    path = Path(path)
-    fmt = path.suffix.lstrip(".")
-    metadata = {"png": {"Software": None}, "pdf": {"CreationDate": None, "ModDate": None, "Producer": None},
-                "svg": {"Date": None}}.get(fmt, {})
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)

@@ -23,21 +23,6 @@ def _integrators() -> dict:
     return out
 
 
-# Cost models (s of CPU) of each kernel, measured with benchmarks/kernel_throughput.py, benchmarks/exact_throughput.py
-# and benchmarks/convergence_cpu.py: NumPy pays Python per step plus its array operations per neuron-step; the
-# compiled kernels pay per neuron-step, plus once per process importing Numba and starting its compiler target
-# (lifsim.sim.jit), plus loading each kernel's cached machine code.
-NUMPY_COST = {"euler": (1.2e-5, 1e-8), "exact": (1.5e-5, 2e-8)}     # (s per step, s per neuron-step)
-NUMBA_COST = {"euler": 1 / 1e9, "exact": 1 / 4e8}                    # s per neuron-step, one thread
-NUMBA_START = 0.26                                                   # import numba + lifsim.sim.jit
-NUMBA_LOAD = 0.02                                                    # one kernel's cached code
-NUMBA_MODULES = {"euler": "lifsim.sim.euler_numba", "exact": "lifsim.sim.exact_numba"}
-# s of CPU to compile a kernel whose numba cache (sim/__pycache__/*.nbi) does not exist yet: the first run
-# of a fresh checkout (measured cold, one job: ~3 s euler, ~6.5 s exact; a batch whose neurons differ in
-# more than their drive compiles a second variant, jit.shared_or_each)
-COMPILE_COST = {"euler": 4.0, "exact": 8.0}
-
-
 def choose_kernel(name: str, n: int, n_steps: int) -> str:
     """``numpy`` or ``numba``: the compiled kernel only where it pays for starting Numba and loading its
     cached code (and its compilation, when its cache does not exist yet).
@@ -46,7 +31,16 @@ def choose_kernel(name: str, n: int, n_steps: int) -> str:
     has started or loaded already costs nothing more. The environment variable ``LIFSIM_KERNEL`` (numpy,
     numba or auto) overrides the choice.
     """
-    from ..kernel_cost import cheaper, compiled_cache_exists
+    from ..kernel_cost import (
+        COMPILE_COST,
+        NUMBA_COST,
+        NUMBA_LOAD,
+        NUMBA_MODULES,
+        NUMBA_START,
+        NUMPY_COST,
+        cheaper,
+        compiled_cache_exists,
+    )
 
     if name not in NUMBA_COST:
         return "numpy"

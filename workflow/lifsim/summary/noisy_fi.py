@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..analysis.noisy_fi import GOAL_MIN_RATE, integrators, noise_points, theory_name
-from .common import clean, num, table
+from .common import clean_list, num, table
 
 
 def errors_per_sigma(an, suffix: str = "") -> list[dict]:
@@ -102,5 +102,5 @@ def summary(ds, an) -> tuple[dict, str]:
         rows.append(row)
     if other:
         header.append(f"max error {other} (%)")
-    measured["rates_isi_hz"] = [[clean(v) for v in row] for row in an["rate"].sel(estimator="isi").values]
+    measured["rates_isi_hz"] = [clean_list(row) for row in an["rate"].sel(estimator="isi").values]
     return measured, " ".join(lines) + "\n\n" + table(header, rows)
