@@ -2,6 +2,7 @@
 stimulus, to rounding with one), whatever the batch, its order, the block split and the thread count; the
 spike buffers' growth; the kernel chooser; the kernel as provenance."""
 import copy
+import importlib
 import sys
 
 import numba
@@ -112,6 +113,7 @@ def test_spike_buffers_grow_and_the_blocks_resume(method):
 
 def test_the_chooser_weighs_the_compiled_kernels_start_up(monkeypatch):
     monkeypatch.delenv("LIFSIM_KERNEL", raising=False)
+    importlib.import_module(MODULES["exact"])
     assert choose("exact", 1, 2000) == "numba"      # loaded in this process already: it costs nothing more
     for module in MODULES.values():                 # as in a fresh process
         monkeypatch.delitem(sys.modules, module, raising=False)
