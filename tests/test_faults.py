@@ -35,8 +35,9 @@ class Started:
         self.procs = []
 
     def __call__(self, args, cwd, log: Path) -> subprocess.Popen:
-        with open(log, "w") as out:
-            proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        with open(log, "w") as out:   # Ctrl-C as at a terminal, even where this test runs with SIGINT ignored
+            proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                    preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.procs.append(proc)
         return proc
 
