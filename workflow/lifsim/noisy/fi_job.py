@@ -58,18 +58,12 @@ def run_neurons(params: dict, values: dict, keys, threads=None) -> tuple[np.ndar
                               e["t_ref"], params["duration"], params["dt"], V0=e["V_reset"], threads=threads)
 
 
-def neuron_sums(params: dict, values: dict, keys, threads=None) -> tuple[dict, dict]:
-    """(``interval_sums`` of the job's window without ``order``, {kernel, threads}), no spike times kept: white
-    noise's compiled kernel tallies its spikes as they occur (the same numbers)."""
-    from ..config.noise import COLOURED, noise_dims
-
-    n = keys.size
-    if noise_dims(params["noise"], params["grid"]) == COLOURED:
-        index, times, info = run_neurons(params, values, keys, threads)
-        return interval_sums(index, times, n, *params["window"]), info
+def white_noise_sums(params: dict, values: dict, keys, threads=None) -> tuple[dict, dict]:
+    """(``interval_sums`` of the job's window without ``order``, {kernel, threads}) under white noise, no spike
+    times kept: the compiled kernel tallies its spikes as they occur (the same numbers)."""
     from .exact_noise import simulate_sums  # numba: only where a job simulates
 
-    e = effective_neuron(params, values, n)
+    e = effective_neuron(params, values, keys.size)
     return simulate_sums(params["integrator"], keys, e["mu"], e["tau"], e["sigma"], e["theta"], e["V_reset"],
                          e["t_ref"], params["duration"], params["dt"], params["window"], V0=e["V_reset"],
                          threads=threads)
@@ -78,18 +72,18 @@ def neuron_sums(params: dict, values: dict, keys, threads=None) -> tuple[dict, d
 def simulate_noisy_fi(params: dict, inputs=None, threads=None):
     """One job: its neurons through ``lifsim.noisy.exact_noise`` or ``ou_current`` (the compiled kernel where it
     pays, with up to ``threads`` threads); content for ``lifsim.io``."""
-    from ..config.noise import noise_dims
+    from ..config.noise import COLOURED, noise_dims
     from ..config.sweeps import expand
     from .content import content
 
     names, shape, values, keys = point_arrays(params)
     n = keys.size
     record = params.get("record_spikes", True)
-    if record:
+    if record or noise_dims(params["noise"], params["grid"]) == COLOURED:
         index, times, info = run_neurons(params, values, keys, threads)
         sums = interval_sums(index, times, n, *params["window"])
     else:
-        sums, info = neuron_sums(params, values, keys, threads)
+        sums, info = white_noise_sums(params, values, keys, threads)
     per = params["batch"]["per_point"]
     unswept = tuple(d for d in noise_dims(params["noise"], params["grid"]) if d not in names)
     dims = tuple(names) + unswept + ("trial",)
